@@ -1,0 +1,37 @@
+"""linrfm: lin-RFM (Radhakrishnan, Belkin, Drusvyatskiy, PNAS 2025), its variants and baselines.
+
+Solvers (each returns a :class:`~linrfm.result.Result`):
+
+- :func:`complete` — lin-RFM for matrix completion (Algorithm 1, SVD-free Section 4 form)
+- :func:`sense` — lin-RFM for dense matrix sensing (Algorithm 1 as written)
+- :func:`sparse_regression` — lin-RFM for sparse linear regression (Algorithm 4)
+- :func:`deep_sense`, :func:`deep_complete` — depth-L lin-RFM (Algorithm 2)
+- :func:`irls` — IRLS-p of Mohan & Fazel (Algorithm 3), the independent reference
+"""
+
+from .data import completion_problem, degrees_of_freedom, sparse_regression_problem
+from .result import History, Result
+from .solvers.completion import complete
+from .solvers.deep import deep_complete, deep_sense
+from .solvers.irls import irls
+from .solvers.schedule import RidgeDecay
+from .solvers.sensing import sense
+from .solvers.sparse import sparse_regression
+from .validation import NonFiniteIterateError
+
+__all__ = [
+    "History",
+    "NonFiniteIterateError",
+    "Result",
+    "RidgeDecay",
+    "complete",
+    "completion_problem",
+    "deep_complete",
+    "deep_sense",
+    "degrees_of_freedom",
+    "irls",
+    "sense",
+    "sparse_regression",
+    "sparse_regression_problem",
+]
+__version__ = "0.1.0"

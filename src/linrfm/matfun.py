@@ -1,0 +1,45 @@
+"""Spectral functions of symmetric matrices: φ(G) = (G + εI)^α (Section 2.3 convention)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import torch
+
+
+def half_integer_power(alpha: float) -> int | None:
+    """Return k when ``2·alpha = k`` is a positive integer (the SVD-free case of Section 4)."""
+    frac = Fraction(alpha).limit_denominator(1000)
+    if abs(float(frac) - alpha) > 1e-12:
+        return None
+    k = 2 * frac
+    return int(k) if k.denominator == 1 and k > 0 else None
+
+
+def sym_power(G: torch.Tensor, power: float, eps: float = 0.0) -> torch.Tensor:
+    """(G + εI)^power for symmetric PSD ``G`` (d, d) by a symmetric eigendecomposition.
+
+    Eigenvalues below zero (round-off) are clipped to zero before the shift."""
+    G = 0.5 * (G + G.transpose(-1, -2))
+    lam, V = torch.linalg.eigh(G)
+    lam = lam.clamp_min(0.0) + eps
+    if power < 0 and bool((lam <= 0).any()):
+        raise ValueError("negative power of a singular matrix: use eps > 0")
+    return (V * lam.pow(power).unsqueeze(-2)) @ V.transpose(-1, -2)
+
+
+def shifted_matrix_power(G: torch.Tensor, k: int, eps: float = 0.0) -> torch.Tensor:
+    """(G + εI)^k for a positive integer k using products only (no eigendecomposition)."""
+    if eps:
+        G = G + eps * torch.eye(G.shape[-1], dtype=G.dtype, device=G.device)
+    return torch.linalg.matrix_power(G, k)
+
+
+def feature_kernel(G: torch.Tensor, alpha: float, eps: float, svd_free: bool) -> torch.Tensor:
+    """K = M² = φ(G)² = (G + εI)^{2α}, the matrix the row solves of Eq. 12 need."""
+    k = half_integer_power(alpha)
+    if svd_free:
+        if k is None:
+            raise ValueError(f"the SVD-free path needs alpha a positive multiple of 1/2, got {alpha}")
+        return shifted_matrix_power(G, k, eps)
+    return sym_power(G, 2.0 * alpha, eps)

@@ -1,0 +1,127 @@
+"""Batched per-row solves of Eq. 12 for matrix completion.
+
+For completion the constraints of row i touch only its observed columns S_i (|S_i| = n_i), so the
+minimum-norm regression of Algorithm 1 splits into d1 independent problems (Section 4):
+
+    γ_i = (K[S_i, S_i] + λ I)^{-1} y_i,        Z[i, :] = γ_iᵀ K[S_i, :],
+
+with K = MᵀM. Writing C for the sparse (d1, d2) matrix with C[i, S_i] = γ_i, the prediction is the
+sparse–dense product Z = C K and the interpolating weights are W = C Mᵀ.
+
+Rows are sorted by n_i and cut into chunks whose padded blocks (b, m, m) stay under a memory budget;
+each chunk is one batched Cholesky solve on the device. There is no Python loop over rows: the loop
+runs over chunks (a handful per iteration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+DEFAULT_CHUNK_ELEMENTS = 1 << 24  # padded block entries per chunk (128 MiB in float64)
+
+
+@dataclass
+class _Chunk:
+    idx: torch.Tensor  # (b, m) column indices, padded with 0
+    valid: torch.Tensor  # (b, m) bool
+    pos: torch.Tensor  # (n_chunk,) positions of the valid slots in the flat observation order
+    flat_slot: torch.Tensor  # (n_chunk,) positions of the valid slots in the flattened (b*m) block
+
+
+class RowSolver:
+    """Structure of the observed set Ω, precomputed once, for batched row solves.
+
+    Observations are kept in row-major order (``np.nonzero(mask)``); ``y`` (n,) follows it.
+    """
+
+    def __init__(
+        self,
+        mask: np.ndarray,
+        device: torch.device,
+        dtype: torch.dtype,
+        chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+    ):
+        d1, d2 = mask.shape
+        self.shape = (d1, d2)
+        self.device, self.dtype = device, dtype
+        rows, cols = np.nonzero(mask)
+        counts = mask.sum(axis=1).astype(np.int64)
+        self.n = int(rows.size)
+        self.rows = torch.as_tensor(rows, device=device)
+        self.cols = torch.as_tensor(cols, device=device)
+        crow = np.concatenate([[0], np.cumsum(counts)])
+        self.crow = torch.as_tensor(crow, device=device)
+        self.chunks: list[_Chunk] = []
+
+        order = np.argsort(counts, kind="stable")
+        order = order[counts[order] > 0]  # rows with no observations predict 0 (min-norm)
+        start = 0
+        while start < order.size:
+            stop = start + 1
+            while stop < order.size:
+                m = counts[order[stop]]  # ascending, so the last row sets the padding
+                if (stop - start + 1) * m * m > chunk_elements:
+                    break
+                stop += 1
+            self.chunks.append(self._make_chunk(order[start:stop], counts, crow, cols))
+            start = stop
+
+    def _make_chunk(self, rows_in_chunk, counts, crow, cols) -> _Chunk:
+        b = rows_in_chunk.size
+        m = int(counts[rows_in_chunk].max())
+        slot = np.arange(m)[None, :]
+        valid = slot < counts[rows_in_chunk][:, None]
+        pos_full = crow[rows_in_chunk][:, None] + slot  # flat observation positions
+        idx = np.where(valid, cols[np.minimum(pos_full, cols.size - 1)], 0)
+        dev = self.device
+        return _Chunk(
+            idx=torch.as_tensor(idx, device=dev),
+            valid=torch.as_tensor(valid, device=dev),
+            pos=torch.as_tensor(pos_full[valid], device=dev),
+            flat_slot=torch.as_tensor(np.flatnonzero(valid.ravel()), device=dev),
+        )
+
+    def solve(self, K: torch.Tensor, y: torch.Tensor, ridge: float) -> torch.Tensor:
+        """γ (n,) in row-major observation order: γ_i = (K[S_i,S_i] + λI)^{-1} y_i for every row."""
+        gamma = torch.zeros(self.n, dtype=K.dtype, device=K.device)
+        for ch in self.chunks:
+            b, m = ch.idx.shape
+            Kss = K[ch.idx.unsqueeze(2), ch.idx.unsqueeze(1)]  # (b, m, m)
+            pair = ch.valid.unsqueeze(2) & ch.valid.unsqueeze(1)
+            Kss = torch.where(pair, Kss, torch.zeros((), dtype=K.dtype, device=K.device))
+            diag = torch.where(ch.valid, ridge, 1.0).to(K.dtype)  # padded slots: identity
+            Kss = Kss + torch.diag_embed(diag)
+            rhs = torch.zeros(b * m, dtype=K.dtype, device=K.device)
+            rhs[ch.flat_slot] = y[ch.pos]
+            rhs = rhs.view(b, m, 1)
+            sol = _spd_solve(Kss, rhs)
+            gamma[ch.pos] = sol.reshape(-1)[ch.flat_slot]
+        return gamma
+
+    def coefficients(self, gamma: torch.Tensor) -> torch.Tensor:
+        """The sparse (d1, d2) matrix C with C[i, S_i] = γ_i, in CSR layout."""
+        return torch.sparse_csr_tensor(self.crow, self.cols, gamma, size=self.shape)
+
+    def predict(self, gamma: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+        """Z = C K (d1, d2) as one sparse–dense product."""
+        return self.coefficients(gamma) @ K
+
+    def observed(self, Z: torch.Tensor) -> torch.Tensor:
+        """Z at the observed entries, in row-major observation order."""
+        return Z[self.rows, self.cols]
+
+
+def _spd_solve(A: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
+    """Batched solve of symmetric positive (semi)definite systems.
+
+    Cholesky where it succeeds; the pseudo-inverse (minimum-norm solution) for the batch members
+    that are numerically singular (possible with ridge 0)."""
+    L, info = torch.linalg.cholesky_ex(A)
+    sol = torch.cholesky_solve(rhs, L)
+    bad = info != 0
+    if bool(bad.any()):
+        sol[bad] = torch.linalg.pinv(A[bad], hermitian=True) @ rhs[bad]
+    return sol
