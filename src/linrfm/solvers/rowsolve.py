@@ -92,7 +92,8 @@ class RowSolver:
             Kss = K[ch.idx.unsqueeze(2), ch.idx.unsqueeze(1)]  # (b, m, m)
             pair = ch.valid.unsqueeze(2) & ch.valid.unsqueeze(1)
             Kss = torch.where(pair, Kss, torch.zeros((), dtype=K.dtype, device=K.device))
-            diag = torch.where(ch.valid, ridge, 1.0).to(K.dtype)  # padded slots: identity
+            one = torch.ones((), dtype=K.dtype, device=K.device)
+            diag = torch.where(ch.valid, one * ridge, one)  # padded slots: identity
             Kss = Kss + torch.diag_embed(diag)
             rhs = torch.zeros(b * m, dtype=K.dtype, device=K.device)
             rhs[ch.flat_slot] = y[ch.pos]

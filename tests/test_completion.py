@@ -1,0 +1,157 @@
+"""lin-RFM completion: recovery with defaults, path agreement, row solves, float32, Lemma 2."""
+
+import numpy as np
+import pytest
+import torch
+
+import linrfm
+from linrfm.data import completion_problem, degrees_of_freedom
+from linrfm.solvers.rowsolve import RowSolver
+
+
+@pytest.mark.parametrize(
+    ("d1", "d2", "r", "factor"),
+    [(60, 80, 3, 2.5), (120, 50, 3, 3.0), (50, 120, 3, 3.0)],
+    ids=["60x80", "tall-120x50", "wide-50x120"],
+)
+def test_complete_recovers_low_rank_with_defaults(d1, d2, r, factor):
+    n = int(factor * degrees_of_freedom(d1, d2, r))
+    p = completion_problem(d1, d2, r, n, seed=0)
+    res = linrfm.complete(p.Y_obs, p.mask)  # Y_obs is NaN off the mask: never read
+    assert p.relative_test_error(res.Z) < 1e-4
+    assert res.converged
+    np.testing.assert_array_equal(res.Z[p.mask], p.Y_obs[p.mask])  # replace=True
+
+
+def _plain_row_loop(K: np.ndarray, mask: np.ndarray, Y: np.ndarray, ridge: float) -> np.ndarray:
+    """The published code's per-row loop: one numpy solve per row (the independent reference)."""
+    Z = np.zeros(mask.shape)
+    for i in range(mask.shape[0]):
+        S = np.flatnonzero(mask[i])
+        if S.size:
+            gamma = np.linalg.solve(K[np.ix_(S, S)] + ridge * np.eye(S.size), Y[i, S])
+            Z[i] = gamma @ K[S, :]
+    return Z
+
+
+@pytest.mark.parametrize("chunk_elements", [1 << 24, 300])  # one chunk / many chunks
+def test_batched_row_solves_match_plain_loop(rng, chunk_elements):
+    d1, d2 = 40, 30
+    mask = rng.random((d1, d2)) < 0.3
+    mask[3] = False  # a row with no observations
+    mask[7] = True  # a fully observed row
+    Y = rng.standard_normal((d1, d2))
+    B = rng.standard_normal((d2, d2))
+    K = B @ B.T / d2 + 0.1 * np.eye(d2)  # well conditioned: agreement to round-off
+    rs = RowSolver(mask, torch.device("cpu"), torch.float64, chunk_elements=chunk_elements)
+    Kt = torch.as_tensor(K)
+    gamma = rs.solve(Kt, torch.as_tensor(Y[mask]), 1e-3)
+    Z = rs.predict(gamma, Kt).numpy()
+    if chunk_elements == 300:
+        assert len(rs.chunks) > 3
+    np.testing.assert_allclose(Z, _plain_row_loop(K, mask, Y, 1e-3), rtol=1e-10, atol=1e-10)
+    assert np.all(Z[3] == 0)
+
+
+@pytest.mark.parametrize("alpha", [0.5, 1.0])
+def test_svd_free_and_eigh_paths_agree(alpha):
+    p = completion_problem(30, 40, 2, 500, seed=1)
+    kw = dict(alpha=alpha, ridge=1e-3, max_iter=30, tol=0, features="columns")
+    a = linrfm.complete(p.Y_obs, p.mask, method="svd_free", **kw)
+    b = linrfm.complete(p.Y_obs, p.mask, method="eigh", **kw)
+    assert a.n_iter == b.n_iter == 30
+    np.testing.assert_allclose(a.Z, b.Z, rtol=0, atol=1e-8 * np.abs(b.Z).max())
+
+
+def test_non_half_integer_alpha_uses_eigh_and_svd_free_refuses():
+    p = completion_problem(20, 20, 2, 200, seed=2)
+    res = linrfm.complete(p.Y_obs, p.mask, alpha=0.3, ridge=1e-3, max_iter=5, tol=0)
+    assert np.all(np.isfinite(res.Z))
+    with pytest.raises(ValueError, match="multiple of 1/2"):
+        linrfm.complete(p.Y_obs, p.mask, alpha=0.3, method="svd_free")
+
+
+def test_float32_agrees_with_float64():
+    p = completion_problem(40, 50, 2, 900, seed=3)
+    kw = dict(ridge=1e-2, max_iter=50, tol=0)
+    z64 = linrfm.complete(p.Y_obs, p.mask, **kw).Z
+    z32 = linrfm.complete(p.Y_obs, p.mask, dtype="float32", **kw).Z
+    assert z32.dtype == np.float32
+    # stated tolerance: 1e-4 relative in the Frobenius norm after 50 iterations
+    assert np.linalg.norm(z32 - z64) / np.linalg.norm(z64) < 1e-4
+
+
+@pytest.mark.parametrize(("u", "v", "e"), [(1.0, 2.0, 0.5), (0.3, 1.0, -0.2), (2.0, 0.5, 1.0)])
+def test_lemma2_completed_entry_follows_recursion_and_diverges(u, v, e):
+    """Appendix F, Lemma 2: Y = [[1, 0], [?, 1]], alpha = 1, no ridge, M0 = [[u, e], [e, v]]."""
+    Y = np.array([[1.0, 0.0], [np.nan, 1.0]])
+    mask = np.array([[True, True], [False, True]])
+    M0 = np.array([[u, e], [e, v]])
+    a = (u + v) * e / (e**2 + v**2)  # a_1
+    T = 60
+    expected = []
+    for _ in range(T):
+        expected.append(a + a / (a**2 + 1))
+        a = (a**3 + 2 * a) / (a**2 + 1)
+    got = []
+    for t in range(1, T + 1, 7):
+        res = linrfm.complete(
+            Y, mask, alpha=1.0, ridge=0.0, eps=0.0, M0=M0, max_iter=t, tol=0, features="columns"
+        )
+        assert res.n_iter == t
+        got.append((t, res.Z[1, 0]))
+    for t, z in got:
+        assert z == pytest.approx(expected[t - 1], rel=1e-9)
+    assert abs(got[-1][1]) > abs(got[0][1]) + 5  # |a_t| ~ sqrt(2t): unbounded growth
+    assert np.all(np.diff([abs(z) for _, z in got]) > 0)
+
+
+def test_rows_and_columns_without_observations_stay_finite(rng):
+    p = completion_problem(30, 30, 2, 500, seed=4)
+    mask = p.mask.copy()
+    mask[5, :] = False
+    mask[:, 9] = False
+    res = linrfm.complete(p.Y_obs, mask, ridge=1e-3, max_iter=50, features="columns")
+    assert np.all(np.isfinite(res.Z))
+    np.testing.assert_array_equal(res.Z[5], 0.0)  # documented: empty row predicted as zero
+
+
+def test_history_and_callback_stop():
+    p = completion_problem(30, 30, 2, 500, seed=5)
+    calls = []
+
+    def stop_at_7(t, Z):
+        calls.append(t)
+        assert Z.shape == (30, 30)
+        return t >= 7
+
+    res = linrfm.complete(p.Y_obs, p.mask, callback=stop_at_7)
+    assert res.n_iter == 7 and not res.converged
+    h = res.history.as_dict()
+    assert len(h["residual"]) == len(h["rel_change"]) == len(h["seconds"]) == 8
+    assert np.all(np.diff(h["seconds"]) >= 0)
+    assert calls == list(range(8))
+
+
+def test_tol_zero_runs_exactly_max_iter():
+    p = completion_problem(20, 20, 2, 250, seed=6)
+    res = linrfm.complete(p.Y_obs, p.mask, max_iter=13, tol=0)
+    assert res.n_iter == 13 and len(res.history.residual) == 14
+
+
+def test_non_finite_iterate_names_the_iteration():
+    Y = np.full((4, 4), 1e160)
+    mask = np.ones((4, 4), dtype=bool)
+    mask[0, 0] = False
+    with pytest.raises(linrfm.NonFiniteIterateError, match="iteration 1"):
+        linrfm.complete(Y, mask, alpha=1.0, ridge=0.0, max_iter=5)
+
+
+def test_same_seed_same_numbers():
+    a = completion_problem(25, 30, 2, 300, seed=7)
+    b = completion_problem(25, 30, 2, 300, seed=7)
+    np.testing.assert_array_equal(a.mask, b.mask)
+    np.testing.assert_array_equal(a.Y_true, b.Y_true)
+    za = linrfm.complete(a.Y_obs, a.mask, max_iter=40).Z
+    zb = linrfm.complete(b.Y_obs, b.mask, max_iter=40).Z
+    np.testing.assert_array_equal(za, zb)
