@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make reproduce   create .venv if missing, then rebuild every figure (snakemake --cores all)
+#   make test        create .venv if missing, then run the test suite (pytest)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORES ?= all
+SNAKEMAKE_ARGS ?=
+
+.PHONY: env test reproduce smoke lint clean-env
+
+env: $(VENV)/.installed
+
+$(VENV)/.installed: envs/requirements.txt envs/constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r envs/requirements.txt -c envs/constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+test: env
+	$(BIN)/python -m pytest
+
+reproduce: env
+	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
+
+smoke: env
+	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml $(SNAKEMAKE_ARGS)
+
+lint: env
+	$(BIN)/ruff check src tests workflow
+	$(BIN)/snakemake --lint
+
+clean-env:
+	rm -rf $(VENV)

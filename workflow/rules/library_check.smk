@@ -1,0 +1,36 @@
+rule library_check_run:
+    """lin-RFM with default arguments on one (problem, seed): recovery error, iterations, time."""
+    output:
+        "results/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.csv",
+    log:
+        "logs/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.log",
+    threads: 1
+    conda:
+        "../../envs/linrfm.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/library_check_run.py"
+
+
+rule library_check:
+    """Collect the per-run tables into one."""
+    input:
+        expand(
+            "results/library_check/{p[d1]}x{p[d2]}_r{p[rank]}_f{p[factor]}_s{seed}.csv",
+            p=config["library_check"]["problems"],
+            seed=config["library_check"]["seeds"],
+        ),
+    output:
+        "results/library_check.csv",
+    log:
+        "logs/library_check.log",
+    threads: 1
+    conda:
+        "../../envs/linrfm.yaml"
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/collect_tables.py"
