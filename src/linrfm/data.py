@@ -1,4 +1,5 @@
-"""The paper's data generators. Every draw comes from an explicit ``numpy.random.Generator`` seed."""
+"""The paper's data generators. Every draw comes from an explicit ``numpy.random.Generator``
+seed."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _rng(seed: Seed) -> np.random.Generator:
 
 @dataclass
 class CompletionProblem:
-    """Y_true (d1, d2) of rank r; ``mask`` the observed set Ω (|Ω| = n); ``Y_obs`` equals Y_true plus
+    """Y_true (d1, d2) of rank r; ``mask`` the observed set Ω (|Ω| = n); ``Y_obs`` equals
+    Y_true plus
     label noise on Ω and NaN off Ω (so a solver that reads unobserved entries fails loudly)."""
 
     Y_true: np.ndarray

@@ -40,6 +40,8 @@ def feature_kernel(G: torch.Tensor, alpha: float, eps: float, svd_free: bool) ->
     k = half_integer_power(alpha)
     if svd_free:
         if k is None:
-            raise ValueError(f"the SVD-free path needs alpha a positive multiple of 1/2, got {alpha}")
+            raise ValueError(
+                f"the SVD-free path needs alpha a positive multiple of 1/2, got {alpha}"
+            )
         return shifted_matrix_power(G, k, eps)
     return sym_power(G, 2.0 * alpha, eps)

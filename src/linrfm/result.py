@@ -55,7 +55,8 @@ class Tracker:
 
     Stopping uses only the solver's own iterates and observed data: the relative change
     ``||Z_t - Z_{t-1}||_F / ||Z_{t-1}||_F < tol``. ``tol=0`` never stops early. An optional
-    ``callback(t, Z) -> bool`` may request a stop; that is how an external protocol (for instance the
+    ``callback(t, Z) -> bool`` may request a stop; that is how an external protocol (for
+    instance the
     paper's early stopping on test error) plugs in, outside the solver.
     """
 

@@ -30,11 +30,24 @@ try:
 except (OSError, subprocess.CalledProcessError):
     commit = "unknown"
 row = dict(
-    d1=d1, d2=d2, rank=rank, factor=factor, n=n, seed=seed, method="lin-RFM alpha=1/2 defaults",
-    test_mse=p.test_mse(res.Z), relative_test_error=p.relative_test_error(res.Z),
-    n_iter=res.n_iter, converged=res.converged, seconds=seconds,
-    device="cuda" if torch.cuda.is_available() else "cpu", python=platform.python_version(),
-    numpy=np.__version__, torch=torch.__version__, linrfm=linrfm.__version__, git_commit=commit,
+    d1=d1,
+    d2=d2,
+    rank=rank,
+    factor=factor,
+    n=n,
+    seed=seed,
+    method="lin-RFM alpha=1/2 defaults",
+    test_mse=p.test_mse(res.Z),
+    relative_test_error=p.relative_test_error(res.Z),
+    n_iter=res.n_iter,
+    converged=res.converged,
+    seconds=seconds,
+    device="cuda" if torch.cuda.is_available() else "cpu",
+    python=platform.python_version(),
+    numpy=np.__version__,
+    torch=torch.__version__,
+    linrfm=linrfm.__version__,
+    git_commit=commit,
 )
 logging.info("done: %s", row)
 pd.DataFrame([row]).to_csv(smk.output[0], index=False)

@@ -39,7 +39,9 @@ def _pick_solver(solver: str | None, preferred: tuple[str, ...]) -> str:
                 return name
         raise ValueError(f"none of {preferred} is installed (installed: {installed})")
     if not isinstance(solver, str) or solver.upper() not in installed:
-        raise ValueError(f"solver must be one of the installed CVXPY solvers {installed}, got {solver!r}")
+        raise ValueError(
+            f"solver must be one of the installed CVXPY solvers {installed}, got {solver!r}"
+        )
     return solver.upper()
 
 
@@ -52,7 +54,9 @@ def _solve(
 ) -> tuple[str, float, int]:
     """Solve ``problem``; return (status, seconds, solver iterations). ValueError on failure."""
     name = _pick_solver(solver, preferred)
-    options = dict(_DEFAULT_OPTIONS.get(name, {})) if solver_options is None else dict(solver_options)
+    options = (
+        dict(_DEFAULT_OPTIONS.get(name, {})) if solver_options is None else dict(solver_options)
+    )
     t0 = time.perf_counter()
     try:
         problem.solve(solver=name, **options)
@@ -78,7 +82,7 @@ def nuclear_norm_completion(
     solver: str | None = None,
     solver_options: dict[str, Any] | None = None,
 ) -> Result:
-    """Minimum nuclear norm completion of the (d1, d2) matrix ``Y`` from the entries in Ω = ``mask``.
+    """Minimum nuclear norm completion of the (d1, d2) matrix ``Y`` from its entries in Ω = mask.
 
     Exact form (``noise`` None or 0):   min ||Z||_*  s.t.  Z_Ω = Y_Ω.
     Noisy form (``noise`` = δ > 0):     min ||Z||_*  s.t.  ||Z_Ω − Y_Ω||_2 ≤ δ,

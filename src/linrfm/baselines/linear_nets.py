@@ -3,14 +3,16 @@
 * :func:`deep_linear_completion`: deep matrix factorization Z = W_L ··· W_1 for matrix completion,
   trained with RMSProp as in Arora, Cohen, Hu, Luo (2019), "Implicit regularization in deep matrix
   factorization" (Figs. 3, 4, 7 and the runtime comparison of Section 4).
-* :func:`diagonal_net_regression`: depth-2 linear diagonal network f(x) = xᵀ(w2 ⊙ w1) for sparse
-  regression, trained by gradient descent from a tiny initialisation (Fig. 2; Woodworth et al. 2020).
+* :func:`diagonal_net_regression`: depth-2 linear diagonal network f(x) = xᵀ(w2 ⊙ w1) for
+  sparse regression, trained by gradient descent from a tiny initialisation (Fig. 2; Woodworth et
+  al. 2020).
 
-Both take their stopping rule as arguments: ``tol`` uses only the training data, while ``stop(step,
-estimate) -> bool``, called every ``check_every`` steps, is where an outside protocol plugs in (for
-instance the paper's "stopped early if they reached below 1e-3 test error", Appendix E). All
-randomness comes from a ``torch.Generator`` seeded with ``seed``; the initial weights are drawn on the
-CPU in float64 and then moved, so a seed gives the same initial weights on every device and dtype.
+Both take their stopping rule as arguments: ``tol`` uses only the training data, while
+``stop(step, estimate) -> bool``, called every ``check_every`` steps, is where an outside protocol
+plugs in (for instance the paper's "stopped early if they reached below 1e-3 test error",
+Appendix E). All randomness comes from a ``torch.Generator`` seeded with ``seed``; the initial
+weights are drawn on the CPU in float64 and then moved, so a seed gives the same initial weights
+on every device and dtype.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ def _check_common(
     seed = check_int("seed", seed)
     check_every = check_int("check_every", check_every, 1)
     if stop is not None and not callable(stop):
-        raise ValueError(f"stop must be a callable stop(step, estimate) -> bool or None, got {stop!r}")
+        raise ValueError(
+            f"stop must be a callable stop(step, estimate) -> bool or None, got {stop!r}"
+        )
     return lr, max_steps, tol, seed, check_every
 
 
@@ -65,14 +69,17 @@ def _rel_change(new: torch.Tensor, old: torch.Tensor) -> float:
 
 
 class _GroupRMSprop:
-    """Arora et al.'s "GroupRMSprop": RMSProp with one scalar second-moment estimate for all weights.
+    """Arora et al.'s "GroupRMSprop": RMSProp with one second-moment scalar for all weights.
 
-    v_t = a v_{t−1} + (1 − a) Σ_k ||∇W_k||_F²,   W_k ← W_k − lr / (sqrt(v_t / (1 − a^t)) + eps) ∇W_k.
+    v_t = a v_{t−1} + (1 − a) Σ_k ||∇W_k||_F²,
+    W_k ← W_k − lr / (sqrt(v_t / (1 − a^t)) + eps) · ∇W_k.
 
     Unlike per-coordinate RMSProp this keeps the direction of the full gradient (it is gradient
     descent with an adaptive global step size)."""
 
-    def __init__(self, params: list[torch.Tensor], lr: float, alpha: float = 0.99, eps: float = 1e-4):
+    def __init__(
+        self, params: list[torch.Tensor], lr: float, alpha: float = 0.99, eps: float = 1e-4
+    ):
         self.params, self.lr, self.alpha, self.eps = params, lr, alpha, eps
         self.square_avg = 0.0
         self.t = 0
@@ -118,13 +125,21 @@ def deep_linear_completion(
     the mean squared error over observed entries (as in Arora et al.'s code; the normalisation only
     rescales the gradient, which RMSProp largely undoes).
 
-    Initialisation (Appendix E: "initialized weights i.i.d. according to N(0, β) where β =
-    (0.001)^{1/2} d^{−.5}", following Arora et al. 2019): β is read as the *standard deviation*,
-    and the exponent 1/2 as 1/L. This is exactly Arora et al.'s Gaussian scheme, std = init_scale^{1/L}
-    · d^{−1/2} with init_scale = 1e-3, for which ||Z_0||_F ≈ 1e-3 · sqrt(d); for depth 2 it is the
-    formula printed in the paper. Here d is the hidden ``width`` (= d for the paper's square d × d
-    problems). For depth 3 the printed formula (exponent 1/2) would instead give a 1e-3^{1/2}·d^{-1/2}
-    per-layer std and a much larger ||Z_0||; pass ``init_scale`` to use it.
+    Initialisation. Appendix E: "initialized weights i.i.d. according to N(0, β) where
+    β = (0.001)^{1/2} d^{−.5}", the scheme of Arora et al. 2019. Their code draws every factor with
+    standard deviation init_scale^{1/L} · d^{−1/2}, init_scale = 1e-3, so that ||Z_0||_F ≈ 1e-3 ·
+    sqrt(d). We follow that code: β is a *standard deviation* and the exponent 1/2 of the printed
+    formula is 1/L (the two agree at depth 2). d is the hidden ``width`` (d for the paper's square
+    d × d problems). The printed formula taken literally at depth 3 (exponent 1/2) gives a
+    larger ||Z_0||; pass ``init_scale=0.001**0.5 / sqrt(d)`` to use it.
+
+    Optimizer. The paper: "RMSProp with a learning rate of 0.001", as [7]. [7]'s code uses its own
+    "GroupRMSprop" (one global second-moment scalar, eps = 1e-4), which is the default here;
+    ``optimizer="rmsprop"`` gives ``torch.optim.RMSprop`` (per-coordinate) instead. GroupRMSprop
+    keeps the direction of the full gradient (gradient descent with an adaptive global step) and so
+    the implicit low-rank bias of gradient flow; per-coordinate RMSProp does not (on a 20 × 20
+    rank-1 problem with half the entries, depth 2, lr 1e-3, 20000 steps: relative test error 0.22
+    against 0.015, and its training misfit stalls near 4e-3).
 
     Parameters
     ----------
@@ -209,7 +224,7 @@ def deep_linear_completion(
     def check(step: int) -> tuple[torch.Tensor, float]:
         nonlocal prev
         with torch.no_grad():
-            Z = end_to_end()
+            Z = end_to_end().detach()
         if not bool(torch.isfinite(Z).all()):
             raise _nonfinite(name, step)
         residual = float(torch.linalg.norm(Z[rows, cols] - y)) / y_norm
@@ -243,7 +258,7 @@ def deep_linear_completion(
                 by_callback = True
                 break
     with torch.no_grad():
-        Z = end_to_end()
+        Z = end_to_end().detach()
     return Result(
         Z=to_numpy(Z),
         n_iter=step,

@@ -10,7 +10,8 @@ Iteration t, with K_t = M_tᵀ M_t (d2, d2):
 For 2α a positive integer, K_{t+1} is a product of Grams: no SVD or eigendecomposition (the
 SVD-free form of Section 4). Other α > 0 use a symmetric eigendecomposition.
 
-The AGOP is averaged over the d1 row factors (G = ZᵀZ/d1, Eq. 1), as in the published code. This only
+The AGOP is averaged over the d1 row factors (G = ZᵀZ/d1, Eq. 1), as in the published code.
+This only
 sets the scale of ``ridge`` and ``eps``: with ridge = eps = 0 the iterates do not depend on it.
 """
 
@@ -99,9 +100,21 @@ def complete(
     if features == "rows" or (features == "auto" and d1 < d2):
         wrapped = callback and (lambda t, Z: callback(t, Z.T))
         res = complete(
-            Y.T, mask.T, alpha=alpha, ridge=ridge, eps=eps, max_iter=max_iter, tol=tol,
-            replace=replace, M0=M0, device=device, dtype=dtype, method=method,
-            features="columns", callback=wrapped, log_every=log_every,
+            Y.T,
+            mask.T,
+            alpha=alpha,
+            ridge=ridge,
+            eps=eps,
+            max_iter=max_iter,
+            tol=tol,
+            replace=replace,
+            M0=M0,
+            device=device,
+            dtype=dtype,
+            method=method,
+            features="columns",
+            callback=wrapped,
+            log_every=log_every,
             chunk_elements=chunk_elements,
         )
         res.Z = np.ascontiguousarray(res.Z.T)

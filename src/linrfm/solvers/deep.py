@@ -4,7 +4,8 @@ With P_t = M_t^(L) ⋯ M_t^(1) (d2, d2):
 
     Step 1:  W_t = argmin ||W||_F  s.t.  ⟨A_i, W P_t⟩ = y_i,     Z_t = W_t P_t
     Step 2:  Q_ℓ = W_t M_t^(L) ⋯ M_t^(ℓ)   (Q_1 = Z_t),
-             M_{t+1}^(ℓ) = φ_ℓ(Q_ℓᵀ Q_ℓ / d1),  φ_ℓ(s) = (s + ε)^{α_ℓ},   ℓ = 1..L (all from step t).
+             M_{t+1}^(ℓ) = φ_ℓ(Q_ℓᵀ Q_ℓ / d1),  φ_ℓ(s) = (s + ε)^{α_ℓ},   ℓ = 1..L (all from
+             step t).
 
 L = 1 is Algorithm 1. Theorem 3 / Corollary 2 relate the fixed points to shallow lin-RFM.
 """
@@ -66,7 +67,9 @@ def deep_sense(
 ) -> Result:
     """Algorithm 2 for matrix sensing. A (n, d1, d2), y (n,); ``alphas`` = (α_1, …, α_L).
 
-    Returns ``Result`` with ``Z`` = W P and ``extras["M1"] … extras["ML"]`` (final layer matrices)."""
+
+    Returns ``Result`` with ``Z`` = W P and ``extras["M1"] … extras["ML"]``
+    (final layer matrices)."""
     A, y = check_sensing_input(A, y)
     alphas = check_alphas(alphas)
     eps = check_nonnegative("eps", eps)
@@ -98,7 +101,10 @@ def deep_sense(
         stop = tracker.step(t, Z, res)
     extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(Ms)}
     return Result(
-        Z=to_numpy(Z), n_iter=t, converged=tracker.converged, history=tracker.history,
+        Z=to_numpy(Z),
+        n_iter=t,
+        converged=tracker.converged,
+        history=tracker.history,
         extras=extras,
     )
 
@@ -160,6 +166,9 @@ def deep_complete(
         stop = tracker.step(t, Z, res)
     extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(Ms)}
     return Result(
-        Z=to_numpy(Z), n_iter=t, converged=tracker.converged, history=tracker.history,
+        Z=to_numpy(Z),
+        n_iter=t,
+        converged=tracker.converged,
+        history=tracker.history,
         extras=extras,
     )

@@ -87,6 +87,9 @@ def irls(
         eps = max(eps_min, eps * eps_decay)
         X_prev = X
     return Result(
-        Z=X, n_iter=t, converged=converged, history=history,
+        Z=X,
+        n_iter=t,
+        converged=converged,
+        history=history,
         extras={"iterates": np.stack(iterates)},
     )

@@ -70,7 +70,6 @@ class RowSolver:
             start = stop
 
     def _make_chunk(self, rows_in_chunk, counts, crow, cols) -> _Chunk:
-        b = rows_in_chunk.size
         m = int(counts[rows_in_chunk].max())
         slot = np.arange(m)[None, :]
         valid = slot < counts[rows_in_chunk][:, None]

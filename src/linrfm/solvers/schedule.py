@@ -1,7 +1,8 @@
 """Ridge schedules for the row solves of Eq. 12 (our choice; the paper is silent on how to pick λ).
 
 A plain float is the paper's mode: a fixed, absolute λ added to every K[S_i, S_i]. ``RidgeDecay`` is
-the default: λ_t = max(floor, start · factor^t) · mean(diag K_t), a ridge relative to the scale of the
+the default: λ_t = max(floor, start · factor^t) · mean(diag K_t), a ridge relative to the
+scale of the
 current features that decays geometrically, like the ε-continuation of IRLS (Mohan & Fazel 2012).
 It reads nothing but the iteration count and K_t, never held-out entries.
 """
@@ -48,7 +49,7 @@ Ridge = float | RidgeDecay | str
 
 
 def resolve_ridge(ridge: Ridge) -> RidgeDecay | float:
-    """"auto" → the default ``RidgeDecay()``; a number → fixed absolute λ ≥ 0."""
+    """ "auto" → the default ``RidgeDecay()``; a number → fixed absolute λ ≥ 0."""
     if isinstance(ridge, RidgeDecay):
         return ridge
     if isinstance(ridge, str):

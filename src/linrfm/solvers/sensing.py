@@ -5,7 +5,8 @@
              Z_t = W_t M_t
     Step 2:  M_{t+1} = φ(M_tᵀ W_tᵀ W_t M_t) = φ(Z_tᵀ Z_t / d1),  φ(s) = (s + ε)^α.
 
-The AGOP is averaged over the d1 row factors (as in ``complete``). With ε = 0 the scale of M does not
+The AGOP is averaged over the d1 row factors (as in ``complete``). With ε = 0 the scale of M
+does not
 change Z_{t+1}, so ridge = ε = 0 reproduces Algorithm 1 exactly. Cost per iteration O(n² d1 d2):
 meant for small problems and for checking the theory; use ``complete`` for completion.
 """
@@ -30,7 +31,9 @@ from ..validation import (
 def min_norm_sensing(
     A: torch.Tensor, y: torch.Tensor, M: torch.Tensor, ridge: float
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """W = argmin ||W||_F s.t. ⟨A_i M, W⟩ = y_i (ridge λ ≥ 0 on the n × n Gram). Returns (W, Z = W M).
+    """W = argmin ||W||_F s.t. ⟨A_i M, W⟩ = y_i (ridge λ ≥ 0 on the n × n Gram).
+
+    Returns (W, Z = W M).
 
     A (n, d1, d2), y (n,), M (d2, d2)."""
     n = A.shape[0]
@@ -69,7 +72,8 @@ def sense(
     tol : stop when the relative change of Z falls below tol; 0 runs exactly ``max_iter``.
     M0 : (d2, d2) initial M; identity when None.
 
-    Returns ``Result`` with ``Z``, ``extras["M"]`` (final M) and ``extras["iterates"]`` (t+1, d1, d2),
+    Returns ``Result`` with ``Z``, ``extras["M"]`` (final M) and ``extras["iterates"]``
+    (t+1, d1, d2),
     every Z_t, so the iterates can be compared with IRLS-p step by step (Appendix A).
     """
     A, y = check_sensing_input(A, y)

@@ -4,7 +4,8 @@
              β_t = w_t ⊙ m_t = m_t² ⊙ Xᵀ (X diag(m_t²) Xᵀ + λI)^{-1} y
     Step 2:  m_{t+1} = φ(w_t² ⊙ m_t²) = (β_t² + ε)^α       (element-wise)
 
-Its fixed points are critical points of Σ_i ψ(|β_i|) s.t. Xβ = y (Corollary 1, diagonal case): α = 1/4
+Its fixed points are critical points of Σ_i ψ(|β_i|) s.t. Xβ = y (Corollary 1, diagonal case):
+α = 1/4
 is ℓ1 minimisation (IRLS-1), α = 1/2 the log penalty. The paper uses 1000 iterations and λ = 1e-10.
 """
 
@@ -37,7 +38,8 @@ def sparse_regression(
     callback: Callback | None = None,
     log_every: int = 0,
 ) -> Result:
-    """Algorithm 4. X (n, d), y (n,). Returns ``Result`` with ``w`` = β (d,), the predictor's weights.
+    """Algorithm 4. X (n, d), y (n,). Returns ``Result`` with ``w`` = β (d,), the
+    predictor's weights.
 
     Defaults are the paper's (Appendix E): 1000 iterations, ridge 1e-10, no early stop (tol = 0).
     ``tol > 0`` stops when ||β_t − β_{t−1}|| / ||β_{t−1}|| < tol.
@@ -76,6 +78,9 @@ def sparse_regression(
         beta, res = regression(m2, t)
         stop = tracker.step(t, beta, res)
     return Result(
-        w=to_numpy(beta), n_iter=t, converged=tracker.converged, history=tracker.history,
+        w=to_numpy(beta),
+        n_iter=t,
+        converged=tracker.converged,
+        history=tracker.history,
         extras={"m": to_numpy(m2.sqrt())},
     )
