@@ -33,7 +33,7 @@ from ..validation import (
 from .rowsolve import DEFAULT_CHUNK_ELEMENTS, RowSolver
 from .schedule import Ridge, resolve_ridge, ridge_at, schedule_done
 
-DEFAULT_MAX_ITER = 5000
+DEFAULT_MAX_ITER = 6000
 DEFAULT_TOL = 1e-9
 
 
@@ -65,7 +65,7 @@ def complete(
     alpha : power of φ(s) = (s + eps)^alpha, > 0. Multiples of 1/2 run SVD-free.
     ridge : λ added to every row system K[S_i, S_i] (same for all rows, Section 4). A number is a
         fixed absolute λ ≥ 0 (the paper's mode). "auto" (default) is ``RidgeDecay()``: λ_t =
-        max(1e-12, 1e-2 · 0.99^t) · mean(diag K_t), relative and geometrically decaying.
+        max(1e-10, 1e-2 · 0.995^t) · mean(diag K_t), relative and geometrically decaying.
     eps : ε ≥ 0 in φ.
     max_iter : number of AGOP updates (M_0 → M_{max_iter}); the returned Z is the regression on the
         last M. ``max_iter=0`` returns the minimum-norm interpolant for M_0.
