@@ -12,6 +12,8 @@ L = 1 is Algorithm 1. Theorem 3 / Corollary 2 relate the fixed points to shallow
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -51,6 +53,36 @@ def _product(Ms: list[torch.Tensor]) -> torch.Tensor:
     return P
 
 
+Regression = Callable[[list[torch.Tensor], int], tuple[torch.Tensor, torch.Tensor, float]]
+
+
+def _run(
+    regression: Regression,
+    Ms: list[torch.Tensor],
+    alphas: list[float],
+    eps: float,
+    tracker: Tracker,
+    max_iter: int,
+) -> Result:
+    """Alternate Step 1 (``regression(Ms, t)`` → W_t, Z_t, residual) and Step 2 (layer updates)."""
+    W, Z, res = regression(Ms, 0)
+    stop = tracker.step(0, Z, res)
+    t = 0
+    while not stop and t < max_iter:
+        t += 1
+        Ms = _layer_updates(W, Ms, alphas, eps, Z)
+        W, Z, res = regression(Ms, t)
+        stop = tracker.step(t, Z, res)
+    extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(Ms)}
+    return Result(
+        Z=to_numpy(Z),
+        n_iter=t,
+        converged=tracker.converged,
+        history=tracker.history,
+        extras=extras,
+    )
+
+
 def deep_sense(
     A: np.ndarray,
     y: np.ndarray,
@@ -83,7 +115,7 @@ def deep_sense(
     y_norm = float(torch.linalg.norm(yt)) or 1.0
     tracker = Tracker("linrfm.deep_sense", tol, callback, log_every)
 
-    def regression(t: int) -> tuple[torch.Tensor, torch.Tensor, float]:
+    def regression(Ms: list[torch.Tensor], t: int) -> tuple[torch.Tensor, torch.Tensor, float]:
         P = _product(Ms)
         W, _ = min_norm_sensing(At, yt, P.T, ridge)  # ⟨A_i, W P⟩ = ⟨A_i Pᵀ, W⟩
         tracker.check_finite(t, W)
@@ -91,22 +123,7 @@ def deep_sense(
         res = float(torch.linalg.norm(torch.einsum("nij,ij->n", At, Z) - yt)) / y_norm
         return W, Z, res
 
-    W, Z, res = regression(0)
-    stop = tracker.step(0, Z, res)
-    t = 0
-    while not stop and t < max_iter:
-        t += 1
-        Ms = _layer_updates(W, Ms, alphas, eps, Z)
-        W, Z, res = regression(t)
-        stop = tracker.step(t, Z, res)
-    extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(Ms)}
-    return Result(
-        Z=to_numpy(Z),
-        n_iter=t,
-        converged=tracker.converged,
-        history=tracker.history,
-        extras=extras,
-    )
+    return _run(regression, Ms, alphas, eps, tracker, max_iter)
 
 
 def deep_complete(
@@ -143,7 +160,7 @@ def deep_complete(
     Ms = [torch.eye(d2, dtype=dt, device=dev) for _ in alphas]
     tracker = Tracker("linrfm.deep_complete", tol, callback, log_every)
 
-    def regression(t: int) -> tuple[torch.Tensor, torch.Tensor, float]:
+    def regression(Ms: list[torch.Tensor], t: int) -> tuple[torch.Tensor, torch.Tensor, float]:
         P = _product(Ms)
         K = P.T @ P
         gamma = rs.solve(K, yt, ridge)
@@ -156,19 +173,4 @@ def deep_complete(
             Z[rs.rows, rs.cols] = yt
         return W, Z, res
 
-    W, Z, res = regression(0)
-    stop = tracker.step(0, Z, res)
-    t = 0
-    while not stop and t < max_iter:
-        t += 1
-        Ms = _layer_updates(W, Ms, alphas, eps, Z)
-        W, Z, res = regression(t)
-        stop = tracker.step(t, Z, res)
-    extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(Ms)}
-    return Result(
-        Z=to_numpy(Z),
-        n_iter=t,
-        converged=tracker.converged,
-        history=tracker.history,
-        extras=extras,
-    )
+    return _run(regression, Ms, alphas, eps, tracker, max_iter)
