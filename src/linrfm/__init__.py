@@ -10,6 +10,7 @@ Solvers (each returns a :class:`~linrfm.result.Result`):
 """
 
 from .data import completion_problem, degrees_of_freedom, sparse_regression_problem
+from .protocols import Selection, honest_protocol, paper_protocol
 from .result import History, Result
 from .solvers.completion import complete
 from .solvers.deep import deep_complete, deep_sense
@@ -28,6 +29,9 @@ __all__ = [
     "completion_problem",
     "deep_complete",
     "deep_sense",
+    "honest_protocol",
+    "paper_protocol",
+    "Selection",
     "degrees_of_freedom",
     "irls",
     "sense",
