@@ -30,9 +30,36 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
     assert (table["relative_test_error"] < 1e-6).all()
     for column in ("seed", "n_iter", "seconds", "device", "numpy", "torch", "git_commit"):
         assert column in table.columns
+    fig3 = pd.read_csv(tmp_path / "results/fig3.csv")
+    assert set(fig3["protocol"]) == {"paper", "honest"}
+    assert set(fig3["method"]) == {"linrfm_a0.5", "linrfm_a1", "nuclear_norm", "dln2", "dln3"}
+    for column in ("d1", "rank", "n", "seed", "test_mse", "n_iter", "cvxpy", "git_commit"):
+        assert fig3[column].notna().all(), column
+    for stem in ("fig3_completion_vs_n", "fig6_ridge_sweep"):
+        for ext in ("pdf", "png"):
+            assert (tmp_path / f"figures/{stem}.{ext}").stat().st_size > 1000
     second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0
     assert "Nothing to be done" in second.stdout + second.stderr
+
+
+def test_invalid_config_is_rejected_with_a_clear_error(tmp_path):
+    _copy_workflow(tmp_path)
+    bad = (
+        (tmp_path / "config/smoke.yaml")
+        .read_text()
+        .replace("protocol_shown: paper", "protocol_shown: peeking")
+    )
+    (tmp_path / "config/bad.yaml").write_text(bad)
+    res = subprocess.run(
+        [*SNAKEMAKE, "-n", "--configfile", "config/bad.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode != 0
+    assert "protocol_shown" in res.stdout + res.stderr
 
 
 def test_snakemake_lint_is_clean():

@@ -128,9 +128,13 @@ def honest_protocol(
     """Choose the ridge on a validation split of the observed entries, refit on all of them.
     Needs no truth; ``solver_kwargs`` go to :func:`linrfm.complete`."""
     Y_obs, mask = check_completion_input(Y_obs, mask)
+    grid = _check_grid(ridges)
+    if len(grid) == 1:  # nothing to choose: fit once on all observed entries
+        final = complete(Y_obs, mask, ridge=grid[0], **solver_kwargs)
+        return Selection("honest", grid[0], final.Z, final.n_iter, [])
     fit, val = validation_split(mask, val_fraction, seed)
     rows = []
-    for ridge in _check_grid(ridges):
+    for ridge in grid:
         res = complete(Y_obs, fit, ridge=ridge, **solver_kwargs)
         score = float(np.mean((res.Z[val] - Y_obs[val]) ** 2))
         rows.append(

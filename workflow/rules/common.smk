@@ -1,0 +1,30 @@
+from snakemake.utils import validate
+
+
+validate(config, "../schemas/config.schema.yaml")
+
+
+def n_grid(d, rank, multipliers):
+    """Observation counts n = m · (2dr − r²) for each multiplier m, capped at d² − 1."""
+    dof = 2 * d * rank - rank * rank
+    return sorted({min(int(round(m * dof)), d * d - 1) for m in multipliers})
+
+
+def completion_points(fig):
+    """(d, rank, n) grid points of a completion figure from its config entry."""
+    c = config[fig]
+    return [
+        (s["d"], s["rank"], n)
+        for s in c["sizes"]
+        for n in n_grid(s["d"], s["rank"], c["n_multipliers"])
+    ]
+
+
+def method_settings(method):
+    """Hyper-parameters of a completion method from config['completion']."""
+    c = config["completion"]
+    if method.startswith("linrfm"):
+        return c["linrfm"]
+    if method.startswith("dln"):
+        return c["nets"]
+    return {}

@@ -1,0 +1,71 @@
+FIG3 = "fig3_completion_vs_n"
+
+
+rule fig3_run:
+    """One method on one (d, rank, n, seed) completion problem, under both protocols."""
+    output:
+        "results/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
+    log:
+        "logs/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
+    params:
+        method=lambda w: w.method,
+        settings=lambda w: method_settings(w.method),
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/run_completion.py"
+
+
+rule fig3_table:
+    input:
+        expand(
+            "results/fig3/d{p[0]}_r{p[1]}_n{p[2]}/{method}_s{seed}.csv",
+            p=completion_points(FIG3),
+            method=config[FIG3]["methods"],
+            seed=config[FIG3]["seeds"],
+        ),
+    output:
+        "results/fig3.csv",
+    log:
+        "logs/fig3_table.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/collect_tables.py"
+
+
+rule fig3_plot:
+    input:
+        "results/fig3.csv",
+    output:
+        report("figures/fig3_completion_vs_n.pdf", caption="../report/fig3.rst", category="Figure 3"),
+        "figures/fig3_completion_vs_n.png",
+    log:
+        "logs/fig3_plot.log",
+    params:
+        protocol=config["protocol_shown"],
+        hue="label",
+        hue_order=[
+            "lin-RFM α=1/2",
+            "lin-RFM α=1",
+            "depth-2 linear net",
+            "depth-3 linear net",
+            "nuclear norm",
+        ],
+        title="Fig. 3: low-rank matrix completion",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/plot_completion_vs_n.py"

@@ -1,0 +1,66 @@
+FIG6 = "fig6_ridge_sweep"
+
+
+rule fig6_run:
+    """lin-RFM alpha = 1 with one fixed ridge on one (d, rank, n, seed) problem."""
+    output:
+        "results/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.csv",
+    log:
+        "logs/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.log",
+    params:
+        method="linrfm_a1",
+        settings=lambda w: {**config["completion"]["linrfm"], "ridges": [float(w.ridge)]},
+        extra=lambda w: {"ridge_setting": float(w.ridge)},
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/run_completion.py"
+
+
+rule fig6_table:
+    input:
+        expand(
+            "results/fig6/d{p[0]}_r{p[1]}_n{p[2]}/ridge{ridge}_s{seed}.csv",
+            p=completion_points(FIG6),
+            ridge=config[FIG6]["ridges"],
+            seed=config[FIG6]["seeds"],
+        ),
+    output:
+        "results/fig6.csv",
+    log:
+        "logs/fig6_table.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/collect_tables.py"
+
+
+rule fig6_plot:
+    input:
+        "results/fig6.csv",
+    output:
+        report("figures/fig6_ridge_sweep.pdf", caption="../report/fig6.rst", category="Figure 6"),
+        "figures/fig6_ridge_sweep.png",
+    log:
+        "logs/fig6_plot.log",
+    params:
+        protocol=config["protocol_shown"],
+        hue="ridge_setting",
+        hue_order=config[FIG6]["ridges"],
+        title="Fig. 6: lin-RFM α = 1 across the ridge λ",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/plot_completion_vs_n.py"

@@ -1,0 +1,40 @@
+"""Test MSE vs n, one panel per (d, rank): mean over seeds, band min–max, log scale."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
+df = pd.read_csv(smk.input[0])
+df = df[df["protocol"] == smk.params.protocol].assign(d=lambda t: t["d1"])
+hue, order = smk.params.hue, smk.params.hue_order
+order = [h for h in order if h in set(df[hue])]
+sns.set_theme(style="whitegrid", context="paper")
+g = sns.relplot(
+    data=df,
+    x="n",
+    y="test_mse",
+    hue=hue,
+    hue_order=order,
+    col="rank",
+    row="d",
+    kind="line",
+    marker="o",
+    errorbar=("pi", 100),
+    facet_kws=dict(sharex=False, sharey=False),
+    height=2.8,
+    aspect=1.1,
+)
+g.set(yscale="log")
+g.set_axis_labels("number of observed entries n", "test MSE")
+g.set_titles("d = {row_name}, rank = {col_name}")
+g.figure.suptitle(smk.params.title + f"  [{smk.params.protocol} protocol]", y=1.02)
+g.legend.set_title(smk.params.hue.replace("_", " "))
+for ax in g.axes.flat:
+    ax.axhline(1e-3, color="k", lw=0.6, ls=":")
+for out in smk.output:
+    g.figure.savefig(out, bbox_inches="tight", dpi=150)
+plt.close(g.figure)
