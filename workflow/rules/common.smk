@@ -28,3 +28,11 @@ def method_settings(method):
     if method.startswith("dln"):
         return c["nets"]
     return {}
+
+
+def fig7_settings(method):
+    """Fig. 7 uses its own lin-RFM ridge grid (caption); other settings as config['completion']."""
+    settings = dict(method_settings(method))
+    if method.startswith("linrfm"):
+        settings["ridges"] = config["fig7_noisy_completion"]["ridges"]
+    return settings

@@ -54,6 +54,7 @@ rule fig6_plot:
     params:
         protocol=config["protocol_shown"],
         hue="ridge_setting",
+        legend_title="ridge λ",
         hue_order=config[FIG6]["ridges"],
         title="Fig. 6: lin-RFM α = 1 across the ridge λ",
     threads: 1

@@ -1,4 +1,4 @@
-"""Test MSE vs n, one panel per (d, rank): mean over seeds, band min–max, log scale."""
+"""Test MSE vs n (or another x), one panel per (d, rank): mean over seeds, band min–max, log y."""
 
 import matplotlib
 
@@ -15,7 +15,7 @@ order = [h for h in order if h in set(df[hue])]
 sns.set_theme(style="whitegrid", context="paper")
 g = sns.relplot(
     data=df,
-    x="n",
+    x=smk.params.get("x", "n"),
     y="test_mse",
     hue=hue,
     hue_order=order,
@@ -29,10 +29,10 @@ g = sns.relplot(
     aspect=1.1,
 )
 g.set(yscale="log")
-g.set_axis_labels("number of observed entries n", "test MSE")
+g.set_axis_labels(smk.params.get("xlabel", "number of observed entries n"), "test MSE")
 g.set_titles("d = {row_name}, rank = {col_name}")
 g.figure.suptitle(smk.params.title + f"  [{smk.params.protocol} protocol]", y=1.02)
-g.legend.set_title(smk.params.hue.replace("_", " "))
+g.legend.set_title(smk.params.get("legend_title", "method"))
 for ax in g.axes.flat:
     ax.axhline(1e-3, color="k", lw=0.6, ls=":")
 for out in smk.output:

@@ -1,0 +1,121 @@
+import math
+import re
+
+
+FIG2 = "fig2_sparse_regression"
+FIG2_METHODS = ["linrfm_a0.25", "linrfm_a0.5", "linrfm_a1", "l1", "diag_net"]
+# The paper's legend order (lin-RFM alphas, diagonal net, minimum l1), for the plot.
+FIG2_LABEL_ORDER = [
+    "lin-RFM α=1/4",
+    "lin-RFM α=1/2",
+    "lin-RFM α=1",
+    "depth-2 diagonal net",
+    "minimum ℓ1",
+]
+
+
+def fig2_n_grid(d, rank, multipliers):
+    """Training-set sizes n = round(m · rank · ln d) for each multiplier m (at least 1, at most d),
+    sorted and without duplicates. rank · ln d is the scale of the sample complexity of sparse
+    recovery; the paper does not state its n grid (ours)."""
+    scale = rank * math.log(d)
+    return sorted({min(max(int(round(m * scale)), 1), d) for m in multipliers})
+
+
+def fig2_points():
+    """(d, rank, n) grid points of Fig. 2 from config['fig2_sparse_regression']: for each entry
+    {d, rank} of 'sizes', the n of fig2_n_grid with its 'n_multipliers'."""
+    c = config[FIG2]
+    return [
+        (s["d"], s["rank"], n)
+        for s in c["sizes"]
+        for n in fig2_n_grid(s["d"], s["rank"], c["n_multipliers"])
+    ]
+
+
+def fig2_settings(method):
+    """Hyper-parameters of a sparse-regression method from config['regression']:
+    lin-RFM -> 'linrfm' {max_iter, ridge}; diag_net -> 'diag_net' {lr, init_var, max_steps,
+    check_every, tol, target_mse}; minimum l1 has none."""
+    c = config["regression"]
+    if method.startswith("linrfm"):
+        return c["linrfm"]
+    if method == "diag_net":
+        return c["diag_net"]
+    return {}
+
+
+rule fig2_run:
+    """One method on one (d, rank, n, seed) sparse regression problem, under both protocols."""
+    output:
+        "results/fig2/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
+    log:
+        "logs/fig2/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
+    wildcard_constraints:
+        d=r"\d+",
+        rank=r"\d+",
+        n=r"\d+",
+        seed=r"\d+",
+        method="|".join(re.escape(m) for m in FIG2_METHODS),
+    params:
+        method=lambda w: w.method,
+        settings=lambda w: fig2_settings(w.method),
+        n_test=config[FIG2].get("n_test", 10000),
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/run_regression.py"
+
+
+rule fig2_table:
+    """All Fig. 2 jobs in one tidy table (both protocols)."""
+    input:
+        expand(
+            "results/fig2/d{p[0]}_r{p[1]}_n{p[2]}/{method}_s{seed}.csv",
+            p=fig2_points(),
+            method=config[FIG2]["methods"],
+            seed=config[FIG2]["seeds"],
+        ),
+    output:
+        "results/fig2.csv",
+    log:
+        "logs/fig2_table.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/collect_tables.py"
+
+
+rule fig2_plot:
+    """Test MSE vs n per (d, rank) under the protocol named by config['protocol_shown']."""
+    input:
+        "results/fig2.csv",
+    output:
+        report(
+            "figures/fig2_sparse_regression.pdf",
+            caption="../report/fig2.rst",
+            category="Figure 2",
+        ),
+        "figures/fig2_sparse_regression.png",
+    log:
+        "logs/fig2_plot.log",
+    params:
+        protocol=config["protocol_shown"],
+        hue_order=FIG2_LABEL_ORDER,
+        title="Fig. 2: sparse linear regression",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/plot_regression.py"

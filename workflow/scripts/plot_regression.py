@@ -1,0 +1,43 @@
+"""Fig. 2: test MSE vs n, one panel per (d, rank); mean over seeds, band min–max, log scale."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
+df = pd.read_csv(smk.input[0])
+df = df[df["protocol"] == smk.params.protocol]
+order = [h for h in smk.params.hue_order if h in set(df["label"])]
+order += sorted(set(df["label"]) - set(order))
+sns.set_theme(style="whitegrid", context="paper")
+g = sns.relplot(
+    data=df,
+    x="n",
+    y="test_mse",
+    hue="label",
+    hue_order=order,
+    style="label",
+    style_order=order,
+    col="rank",
+    row="d",
+    kind="line",
+    markers=True,
+    dashes=False,
+    errorbar=("pi", 100),
+    facet_kws=dict(sharex=False, sharey=False),
+    height=2.8,
+    aspect=1.1,
+)
+g.set(yscale="log")
+g.set_axis_labels("number of training samples n", "test MSE")
+g.set_titles("d = {row_name}, rank = {col_name}")
+g.figure.suptitle(smk.params.title + f"  [{smk.params.protocol} protocol]", y=1.02)
+g.legend.set_title("method")
+for ax in g.axes.flat:
+    ax.axhline(1e-3, color="k", lw=0.6, ls=":")
+for out in smk.output:
+    g.figure.savefig(out, bbox_inches="tight", dpi=150)
+plt.close(g.figure)
