@@ -35,7 +35,12 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
     assert set(fig3["method"]) == {"linrfm_a0.5", "linrfm_a1", "nuclear_norm", "dln2", "dln3"}
     for column in ("d1", "rank", "n", "seed", "test_mse", "n_iter", "cvxpy", "git_commit"):
         assert fig3[column].notna().all(), column
-    for stem in ("fig3_completion_vs_n", "fig6_ridge_sweep", "fig7_noisy_completion"):
+    for stem in (
+        "fig2_sparse_regression",
+        "fig3_completion_vs_n",
+        "fig6_ridge_sweep",
+        "fig7_noisy_completion",
+    ):
         for ext in ("pdf", "png"):
             assert (tmp_path / f"figures/{stem}.{ext}").stat().st_size > 1000
     second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)

@@ -14,35 +14,27 @@ FIG2_LABEL_ORDER = [
 ]
 
 
-def fig2_n_grid(d, rank, multipliers):
-    """Training-set sizes n = round(m · rank · ln d) for each multiplier m (at least 1, at most d),
-    sorted and without duplicates. rank · ln d is the scale of the sample complexity of sparse
-    recovery; the paper does not state its n grid (ours)."""
-    scale = rank * math.log(d)
-    return sorted({min(max(int(round(m * scale)), 1), d) for m in multipliers})
-
-
-def fig2_points():
-    """(d, rank, n) grid points of Fig. 2 from config['fig2_sparse_regression']: for each entry
-    {d, rank} of 'sizes', the n of fig2_n_grid with its 'n_multipliers'."""
-    c = config[FIG2]
-    return [
-        (s["d"], s["rank"], n)
-        for s in c["sizes"]
-        for n in fig2_n_grid(s["d"], s["rank"], c["n_multipliers"])
-    ]
-
-
-def fig2_settings(method):
-    """Hyper-parameters of a sparse-regression method from config['regression']:
-    lin-RFM -> 'linrfm' {max_iter, ridge}; diag_net -> 'diag_net' {lr, init_var, max_steps,
-    check_every, tol, target_mse}; minimum l1 has none."""
-    c = config["regression"]
-    if method.startswith("linrfm"):
-        return c["linrfm"]
-    if method == "diag_net":
-        return c["diag_net"]
-    return {}
+# Grid of Fig. 2 from config["fig2_sparse_regression"]: for each entry {d, rank} of "sizes", the
+# training-set sizes n = round(m * rank * ln d) for each m in "n_multipliers", at least 1 and at
+# most d, sorted and without duplicates (rank * ln d is the scale of the sample complexity of
+# sparse recovery; the paper does not state its n grid: ours). FIG2_POINTS holds (d, rank, n).
+FIG2_POINTS = [
+    (s["d"], s["rank"], n)
+    for s in config[FIG2]["sizes"]
+    for n in sorted(
+        {
+            min(max(int(round(m * s["rank"] * math.log(s["d"]))), 1), s["d"])
+            for m in config[FIG2]["n_multipliers"]
+        }
+    )
+]
+# Hyper-parameters of each method from config["regression"]: lin-RFM -> "linrfm" {max_iter, ridge};
+# diag_net -> "diag_net" {lr, init_var, max_steps, check_every, tol, target_mse}; l1 has none.
+FIG2_SETTINGS = {
+    **{m: config["regression"]["linrfm"] for m in FIG2_METHODS if m.startswith("linrfm")},
+    "l1": {},
+    "diag_net": config["regression"]["diag_net"],
+}
 
 
 rule fig2_run:
@@ -59,7 +51,7 @@ rule fig2_run:
         method="|".join(re.escape(m) for m in FIG2_METHODS),
     params:
         method=lambda w: w.method,
-        settings=lambda w: fig2_settings(w.method),
+        settings=lambda w: FIG2_SETTINGS[w.method],
         n_test=config[FIG2].get("n_test", 10000),
     threads: 1
     resources:
@@ -76,7 +68,7 @@ rule fig2_table:
     input:
         expand(
             "results/fig2/d{p[0]}_r{p[1]}_n{p[2]}/{method}_s{seed}.csv",
-            p=fig2_points(),
+            p=FIG2_POINTS,
             method=config[FIG2]["methods"],
             seed=config[FIG2]["seeds"],
         ),
@@ -110,6 +102,7 @@ rule fig2_plot:
     params:
         protocol=config["protocol_shown"],
         hue_order=FIG2_LABEL_ORDER,
+        mse_floor=1e-12,
         title="Fig. 2: sparse linear regression",
     threads: 1
     resources:
