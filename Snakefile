@@ -9,9 +9,10 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/library_check.smk"
 # Fig. 1 (psi) and Fig. 5 (basins) are theory figures: the notebooks work adds their rules here.
-# Fig. 4 (threshold vs rank) and the runtime comparison: not built yet (see workflow/README.md).
+# The runtime comparison: not built yet (see workflow/README.md).
 include: "workflow/rules/fig2_sparse_regression.smk"
 include: "workflow/rules/fig3_completion_vs_n.smk"
+include: "workflow/rules/fig4_threshold_vs_rank.smk"
 include: "workflow/rules/fig6_ridge_sweep.smk"
 include: "workflow/rules/fig7_noisy_completion.smk"
 
@@ -22,6 +23,7 @@ rule all:
         "results/library_check.csv",
         "figures/fig2_sparse_regression.pdf",
         "figures/fig3_completion_vs_n.pdf",
+        "figures/fig4_threshold_vs_rank.pdf",
         "figures/fig6_ridge_sweep.pdf",
         "figures/fig7_noisy_completion.pdf",
     default_target: True

@@ -38,6 +38,7 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
     for stem in (
         "fig2_sparse_regression",
         "fig3_completion_vs_n",
+        "fig4_threshold_vs_rank",
         "fig6_ridge_sweep",
         "fig7_noisy_completion",
     ):

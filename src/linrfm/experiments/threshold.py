@@ -231,11 +231,7 @@ def find_threshold(
 
     ev = _Evaluator(method, d, rank, seeds, settings, target_mse)
     found = [_search(ev, p, n_lo, n_hi, growth, rel_tol) for p in protocols]
-    meta = dict(
-        method=method,
-        label=LABELS[method],
-        d=d,
-        rank=rank,
+    runs = dict(
         dof=dof,
         n_lo=n_lo,
         n_hi=n_hi,
@@ -246,9 +242,9 @@ def find_threshold(
         n_seeds=len(seeds),
         n_runs=len(ev.cache),
         seconds=ev.seconds,
-        **provenance(),
     )
-    rows = [{**meta, **f} for f in found]
+    head = dict(method=method, label=LABELS[method], d=d, rank=rank)
+    rows = [{**head, **f, **runs, **provenance()} for f in found]
     for r in rows:
         log.info(
             "threshold %s d=%d r=%d protocol=%s: threshold_n=%s bracket=[%s, %s] status=%s",
