@@ -1,16 +1,14 @@
 """Run ``linrfm.complete`` with its defaults on one generated problem; write a one-row table."""
 
 import logging
-import platform
-import subprocess
 import time
 
-import numpy as np
 import pandas as pd
 import torch
 
 import linrfm
 from linrfm.data import completion_problem, degrees_of_freedom
+from linrfm.experiments.provenance import provenance
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 logging.basicConfig(filename=smk.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
@@ -23,12 +21,6 @@ p = completion_problem(d1, d2, rank, n, seed=seed)
 t0 = time.perf_counter()
 res = linrfm.complete(p.Y_obs, p.mask, log_every=100)
 seconds = time.perf_counter() - t0
-try:
-    commit = subprocess.run(
-        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-except (OSError, subprocess.CalledProcessError):
-    commit = "unknown"
 row = dict(
     d1=d1,
     d2=d2,
@@ -42,12 +34,7 @@ row = dict(
     n_iter=res.n_iter,
     converged=res.converged,
     seconds=seconds,
-    device="cuda" if torch.cuda.is_available() else "cpu",
-    python=platform.python_version(),
-    numpy=np.__version__,
-    torch=torch.__version__,
-    linrfm=linrfm.__version__,
-    git_commit=commit,
+    **provenance(),
 )
 logging.info("done: %s", row)
 pd.DataFrame([row]).to_csv(smk.output[0], index=False)
