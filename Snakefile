@@ -9,12 +9,12 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/library_check.smk"
 # Fig. 1 (psi) and Fig. 5 (basins) are theory figures: the notebooks work adds their rules here.
-# The runtime comparison: not built yet (see workflow/README.md).
 include: "workflow/rules/fig2_sparse_regression.smk"
 include: "workflow/rules/fig3_completion_vs_n.smk"
 include: "workflow/rules/fig4_threshold_vs_rank.smk"
 include: "workflow/rules/fig6_ridge_sweep.smk"
 include: "workflow/rules/fig7_noisy_completion.smk"
+include: "workflow/rules/runtime.smk"
 
 
 rule all:
@@ -26,4 +26,5 @@ rule all:
         "figures/fig4_threshold_vs_rank.pdf",
         "figures/fig6_ridge_sweep.pdf",
         "figures/fig7_noisy_completion.pdf",
+        "figures/runtime.pdf",
     default_target: True

@@ -1,3 +1,5 @@
+import re
+
 from snakemake.utils import validate
 
 
@@ -35,4 +37,13 @@ def fig7_settings(method):
     settings = dict(method_settings(method))
     if method.startswith("linrfm"):
         settings["ridges"] = config["fig7_noisy_completion"]["ridges"]
+    return settings
+
+
+def runtime_settings(method):
+    """Settings of one runtime job: target, time limit, device, dtype; the nets' optimizer."""
+    c = config["runtime"]
+    settings = {k: c[k] for k in ("target_mse", "time_limit_s", "device", "dtype")}
+    if method.startswith("dln"):
+        settings.update(c["nets"])
     return settings
