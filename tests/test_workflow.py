@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
+import yaml
+from snakemake.utils import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
@@ -41,6 +44,7 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
         "fig4_threshold_vs_rank",
         "fig6_ridge_sweep",
         "fig7_noisy_completion",
+        "runtime",
     ):
         for ext in ("pdf", "png"):
             assert (tmp_path / f"figures/{stem}.{ext}").stat().st_size > 1000
@@ -74,3 +78,25 @@ def test_snakemake_lint_is_clean():
     )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "Congratulations" in res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "smoke.yaml", "paper.yaml"])
+def test_every_shipped_config_validates_against_the_schema(name):
+    config = yaml.safe_load((ROOT / "config" / name).read_text())
+    if name != "config.yaml":  # merged over the default, as Snakemake does
+        config = {**yaml.safe_load((ROOT / "config/config.yaml").read_text()), **config}
+    validate(config, str(ROOT / "workflow/schemas/config.schema.yaml"))
+
+
+def test_paper_config_uses_the_papers_settings():
+    paper = yaml.safe_load((ROOT / "config/paper.yaml").read_text())
+    assert paper["completion"]["linrfm"]["ridges"] == [5e-2, 3e-2, 1e-2, 5e-3, 1e-3, 5e-4, 1e-4]
+    assert paper["completion"]["linrfm"]["max_iter"] == 10000
+    assert paper["fig3_completion_vs_n"]["seeds"] == [0, 1, 2, 3, 4]
+    assert {(s["d"], s["rank"]) for s in paper["fig3_completion_vs_n"]["sizes"]} == {
+        (d, r) for d in (100, 200) for r in (5, 10, 15)
+    }
+    assert paper["fig6_ridge_sweep"]["ridges"] == [1, 0.5, 0.1, 0.05, 0.01, 0.005, 0.001]
+    assert paper["fig7_noisy_completion"]["ridges"][0] == 10
+    rt = paper["runtime"]
+    assert (rt["d"], rt["rank"], rt["n"], rt["device"]) == (5000, 10, 1_000_000, "cuda")
