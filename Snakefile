@@ -8,7 +8,7 @@ configfile: "config/config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/library_check.smk"
-# Fig. 1 (psi) and Fig. 5 (basins) are theory figures: the notebooks work adds their rules here.
+include: "workflow/rules/notebooks.smk"
 include: "workflow/rules/fig2_sparse_regression.smk"
 include: "workflow/rules/fig3_completion_vs_n.smk"
 include: "workflow/rules/fig4_threshold_vs_rank.smk"
@@ -21,6 +21,7 @@ rule all:
     """Every target of the reproduction."""
     input:
         "results/library_check.csv",
+        expand("results/notebooks/{name}_checks.csv", name=NOTEBOOKS),
         "figures/fig2_sparse_regression.pdf",
         "figures/fig3_completion_vs_n.pdf",
         "figures/fig4_threshold_vs_rank.pdf",
