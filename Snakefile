@@ -15,6 +15,7 @@ include: "workflow/rules/fig4_threshold_vs_rank.smk"
 include: "workflow/rules/fig6_ridge_sweep.smk"
 include: "workflow/rules/fig7_noisy_completion.smk"
 include: "workflow/rules/runtime.smk"
+include: "workflow/rules/paper_checks.smk"
 
 
 rule all:
@@ -28,4 +29,5 @@ rule all:
         "figures/fig6_ridge_sweep.pdf",
         "figures/fig7_noisy_completion.pdf",
         "figures/runtime.pdf",
+        "results/paper_checks.md",
     default_target: True

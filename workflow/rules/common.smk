@@ -1,3 +1,4 @@
+import os
 import re
 
 from snakemake.utils import validate
@@ -47,3 +48,9 @@ def runtime_settings(method):
     if method.startswith("dln"):
         settings.update(c["nets"])
     return settings
+
+
+def config_name():
+    """The config file(s) given on the command line, else the default config/config.yaml."""
+    files = [os.path.relpath(f) for f in (workflow.overwrite_configfiles or [])]
+    return ", ".join(files) if files else "config/config.yaml"
