@@ -95,3 +95,33 @@ def test_deep_sense_layers_match_a_hand_computed_step():
     np.testing.assert_allclose(res.extras["M1"], M1, atol=1e-10)
     np.testing.assert_allclose(res.extras["M2"], M2, atol=1e-10)
     np.testing.assert_allclose(res.Z, W1 @ P, atol=1e-9)
+
+
+def test_min_norm_solve_fits_a_consistent_singular_system():
+    """The singular systems of Appendix F (ε = 0, M_t of low rank): H⁺y, as numpy's SVD lstsq."""
+    import torch
+
+    from linrfm.matfun import min_norm_solve
+
+    rng = np.random.default_rng(0)
+    B = rng.standard_normal((5, 2)) @ rng.standard_normal((2, 7))  # rank 2
+    H = B @ B.T  # (5, 5) PSD, rank 2
+    y = H @ rng.standard_normal(5)  # consistent
+    got = min_norm_solve(torch.as_tensor(H), torch.as_tensor(y)).numpy()
+    want = np.linalg.lstsq(H, y, rcond=None)[0]
+    np.testing.assert_allclose(H @ got, y, atol=1e-10)
+    np.testing.assert_allclose(got, want, atol=1e-10)
+
+
+def test_sense_fits_appendix_f_3x3_example_at_eps_zero():
+    """Appendix F, Lemma 1: lin-RFM (α = 1, ε = 0) on the 3 × 3 example interpolates every step and
+    recovers the rank-1 all-ones matrix although M_t becomes singular."""
+    from linrfm.theory import lin_rfm_direct  # independent numpy Algorithm 1
+
+    mask = np.array([[1, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=bool)
+    A = np.stack([np.eye(9)[k].reshape(3, 3) for k in np.flatnonzero(mask.ravel())])
+    y = np.ones(A.shape[0])
+    res = linrfm.sense(A, y, alpha=1.0, eps=0.0, max_iter=50, tol=0.0)
+    np.testing.assert_allclose(res.Z[mask], 1.0, atol=1e-8)
+    np.testing.assert_allclose(res.Z, np.ones((3, 3)), atol=1e-6)
+    np.testing.assert_allclose(res.Z, lin_rfm_direct(A, y, alpha=1.0, n_steps=50)[-1], atol=1e-8)

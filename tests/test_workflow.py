@@ -1,5 +1,6 @@
 """The Snakemake DAG runs end to end on the smoke config in a temporary copy, and lints clean."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,8 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
     for column in ("d1", "rank", "n", "seed", "test_mse", "n_iter", "cvxpy", "git_commit"):
         assert fig3[column].notna().all(), column
     for stem in (
+        "fig1_psi",
+        "fig5_basins",
         "fig2_sparse_regression",
         "fig3_completion_vs_n",
         "fig4_threshold_vs_rank",
@@ -48,6 +51,20 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
     ):
         for ext in ("pdf", "png"):
             assert (tmp_path / f"figures/{stem}.{ext}").stat().st_size > 1000
+    for name in (
+        "fixed_points",
+        "irls_equivalence",
+        "nfa_balancedness",
+        "deep_linrfm_limits",
+        "appendix_f",
+    ):
+        assert (tmp_path / f"results/notebooks/{name}.ipynb").stat().st_size > 1000
+        checks = pd.read_csv(tmp_path / f"results/notebooks/{name}_checks.csv")
+        assert set(checks["verdict"]) <= {"holds", "fails"} and len(checks) >= 3
+    report = json.loads((tmp_path / "results/paper_checks.json").read_text())
+    decided = [c for c in report["claims"] if set(c["verdicts"].values()) & {"holds", "fails"}]
+    assert len(decided) >= 20
+    assert "| fig4_alpha_half_fewest |" in (tmp_path / "results/paper_checks.md").read_text()
     second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0
     assert "Nothing to be done" in second.stdout + second.stderr

@@ -45,3 +45,13 @@ def feature_kernel(G: torch.Tensor, alpha: float, eps: float, svd_free: bool) ->
             )
         return shifted_matrix_power(G, k, eps)
     return sym_power(G, 2.0 * alpha, eps)
+
+
+def min_norm_solve(B: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Minimum-norm least-squares solution B⁺ y (SVD-based ``pinv``, on CPU and CUDA alike).
+
+    Not ``torch.linalg.lstsq``: its default CPU driver (gelsy) returns a solution that does not
+    fit a consistent singular system (found on Appendix F's 3 × 3 example, where M_t loses rank),
+    and the only CUDA driver (gels) needs full rank. Apply it to the constraint matrix itself, not
+    to its Gram B Bᵀ, whose condition number is the square."""
+    return torch.linalg.pinv(B) @ y

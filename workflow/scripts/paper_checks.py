@@ -10,7 +10,7 @@ smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 log = start_job(smk.log[0], smk.threads)
 prov = provenance()
 header = (
-    f"Generated {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by the `paper_checks` rule "
+    f"Generated {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by the paper_checks rule "
     f"from the results of config `{smk.params.config_name}` (git {prov['git_commit'][:12]}, "
     f"linrfm {prov['linrfm']}, torch {prov['torch']}, numpy {prov['numpy']}, "
     f"cvxpy {prov['cvxpy']}, device {prov['device']}). Verdicts: **holds**, **fails**, or "

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
-from ..matfun import sym_power
+from ..matfun import min_norm_solve, sym_power
 from ..result import Callback, Result, Tracker
 from ..validation import (
     check_int,
@@ -38,12 +38,12 @@ def min_norm_sensing(
     A (n, d1, d2), y (n,), M (d2, d2)."""
     n = A.shape[0]
     B = (A @ M).reshape(n, -1)  # rows vec(A_i M)
-    H = B @ B.T
     if ridge:
+        H = B @ B.T
         gamma = torch.linalg.solve(H + ridge * torch.eye(n, dtype=H.dtype, device=H.device), y)
-    else:  # exact constraints; minimum-norm least squares if H is singular
-        gamma = torch.linalg.lstsq(H, y.unsqueeze(1)).solution.squeeze(1)
-    W = (gamma @ B).reshape(A.shape[1], A.shape[2])
+        W = (gamma @ B).reshape(A.shape[1], A.shape[2])
+    else:  # exact constraints: vec W = B⁺ y (minimum norm, also when M is singular)
+        W = min_norm_solve(B, y).reshape(A.shape[1], A.shape[2])
     return W, W @ M
 
 

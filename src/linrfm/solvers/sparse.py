@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
+from ..matfun import min_norm_solve
 from ..result import Callback, Result, Tracker
 from ..validation import (
     check_int,
@@ -64,7 +65,7 @@ def sparse_regression(
         if int(info) == 0:
             c = torch.cholesky_solve(yt.unsqueeze(1), L).squeeze(1)
         else:  # singular system (ridge 0): minimum-norm least squares
-            c = torch.linalg.lstsq(H, yt.unsqueeze(1)).solution.squeeze(1)
+            c = min_norm_solve(H, yt)
         beta = m2 * (Xt.T @ c)
         tracker.check_finite(t, beta)
         return beta, float(torch.linalg.norm(Xt @ beta - yt)) / y_norm
