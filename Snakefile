@@ -20,6 +20,8 @@ include: "workflow/rules/runtime.smk"
 include: "workflow/rules/notebooks.smk"
 # lin-RFM with default arguments on a few problems (a check of the library itself)
 include: "workflow/rules/library_check.smk"
+# the fast-lin-RFM benchmark (opt-in target `bench`, not part of `all`)
+include: "workflow/rules/bench.smk"
 # last: the claims report, claim by claim, from everything above
 include: "workflow/rules/paper_checks.smk"
 

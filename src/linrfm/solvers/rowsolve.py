@@ -15,6 +15,7 @@ runs over chunks (a handful per iteration).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,7 +104,11 @@ class RowSolver:
 
     def coefficients(self, gamma: torch.Tensor) -> torch.Tensor:
         """The sparse (d1, d2) matrix C with C[i, S_i] = γ_i, in CSR layout."""
-        return torch.sparse_csr_tensor(self.crow, self.cols, gamma, size=self.shape)
+        with warnings.catch_warnings():  # "sparse CSR support is in beta": not actionable
+            warnings.simplefilter("ignore", UserWarning)
+            return torch.sparse_csr_tensor(
+                self.crow, self.cols, gamma, size=self.shape, check_invariants=False
+            )
 
     def predict(self, gamma: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
         """Z = C K (d1, d2) as one sparse–dense product."""
