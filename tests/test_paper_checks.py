@@ -143,7 +143,7 @@ def test_shipped_registry_is_valid_and_covers_the_papers_statements():
         "lem2_divergence",
         "appA_irls_equivalence",
         "fig2_l1_best_recovery",
-        "fig4_thousands_fewer",
+        "fig4_thousands_fewer_than_depth3",
         "fig6_less_ridge_with_rank",
         "fig7_linrfm_best_under_noise",
         "runtime_vs_depth2",

@@ -175,8 +175,9 @@ def fewer_by_at_least(df: pd.DataFrame, method: str, rivals: list[str], margin: 
         return _not_run(f"d = {d}: d² = {d * d} entries cannot show a saving of {margin:g}")
     th = df.pivot_table(index="rank", columns="method", values="threshold_n", aggfunc="first")
     th = th.astype(float).fillna(d * d)
-    if method not in th or not set(rivals) <= set(th.columns):
-        return _not_run("methods missing from the table")
+    missing = [m for m in (method, *rivals) if m not in th.columns]
+    if missing:
+        return _not_run(f"{', '.join(missing)} not run in this config")
     saving = {r: float((th[r] - th[method]).max()) for r in rivals}
     ok = all(s >= margin for s in saving.values())
     return Outcome(
