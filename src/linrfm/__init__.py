@@ -15,7 +15,7 @@ from .result import History, Result
 from .solvers.completion import complete
 from .solvers.deep import deep_complete, deep_sense
 from .solvers.irls import irls
-from .solvers.schedule import RidgeDecay
+from .solvers.schedule import RidgeDecay, SpectralRidge
 from .solvers.sensing import sense
 from .solvers.sparse import sparse_regression
 from .validation import NonFiniteIterateError
@@ -32,6 +32,7 @@ __all__ = [
     "honest_protocol",
     "paper_protocol",
     "Selection",
+    "SpectralRidge",
     "degrees_of_freedom",
     "irls",
     "sense",

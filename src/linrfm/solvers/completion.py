@@ -2,7 +2,7 @@
 
 Iteration t, with K_t = M_tᵀ M_t (d2, d2):
 
-    Step 1 (Eq. 12, per row):  γ_i = (K_t[S_i, S_i] + λ I)^{-1} y_i,   Z_t = C_t K_t
+    Step 1 (Eq. 12, per row):  γ_i = (K_t[S_i, S_i] + λ_t I)^{-1} y_i,   Z_t = C_t K_t
                                and, when ``replace``, (Z_t)_Ω ← Y_Ω   (Section 4)
     Step 2 (AGOP):             G_t = Z_tᵀ Z_t / d1,   M_{t+1} = φ(G_t) = (G_t + εI)^α,
                                K_{t+1} = M_{t+1}² = (G_t + εI)^{2α}.
@@ -10,9 +10,14 @@ Iteration t, with K_t = M_tᵀ M_t (d2, d2):
 For 2α a positive integer, K_{t+1} is a product of Grams: no SVD or eigendecomposition (the
 SVD-free form of Section 4). Other α > 0 use a symmetric eigendecomposition.
 
+The ridge λ_t is fixed (the paper's mode, ``ridge`` a number) or follows a schedule
+(``schedule.py``; the default ties it to the spectral gap of G_t, the ε-continuation of IRLS-0).
+With the default schedule the iterates are Anderson-accelerated (``anderson.py``): step 2 then
+builds G from a mixture of the last few Z_t instead of Z_t alone; the fixed points are the same.
+
 The AGOP is averaged over the d1 row factors (G = ZᵀZ/d1, Eq. 1), as in the published code.
-This only
-sets the scale of ``ridge`` and ``eps``: with ridge = eps = 0 the iterates do not depend on it.
+This only sets the scale of ``ridge`` and ``eps``: with ridge = eps = 0 the iterates do not
+depend on it.
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from ..validation import (
     check_positive,
     check_square_init,
 )
+from .anderson import Anderson
 from .rowsolve import DEFAULT_CHUNK_ELEMENTS, RowSolver
-from .schedule import Ridge, resolve_ridge, ridge_at, schedule_done
+from .schedule import Ridge, SpectralRidge, make_rule, resolve_ridge
 
 DEFAULT_MAX_ITER = 6000
 DEFAULT_TOL = 1e-9
+DEFAULT_ANDERSON = 5
 
 
 def complete(
@@ -55,6 +62,7 @@ def complete(
     callback: Callback | None = None,
     log_every: int = 0,
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+    anderson: int | str = "auto",
 ) -> Result:
     """Complete the (d1, d2) matrix ``Y`` from its entries where ``mask`` is True.
 
@@ -64,13 +72,19 @@ def complete(
     mask : (d1, d2) bool array, the observed set Ω (non-empty).
     alpha : power of φ(s) = (s + eps)^alpha, > 0. Multiples of 1/2 run SVD-free.
     ridge : λ added to every row system K[S_i, S_i] (same for all rows, Section 4). A number is a
-        fixed absolute λ ≥ 0 (the paper's mode). "auto" (default) is ``RidgeDecay()``: λ_t =
-        max(1e-10, 1e-2 · 0.995^t) · mean(diag K_t), relative and geometrically decaying.
+        fixed absolute λ ≥ 0 (the paper's mode). "auto" (default) is ``SpectralRidge()``:
+        λ_t = min((1 − κ) λ_{t−1}, g_{r̂+1}^{2α}) with g the eigenvalues of the AGOP G_t and r̂ its
+        largest spectral gap (IRLS's ε = σ_{r+1} rule with an estimated rank; see
+        ``schedule.py``). ``RidgeDecay()`` is the blind geometric decay used before.
     eps : ε ≥ 0 in φ.
     max_iter : number of AGOP updates (M_0 → M_{max_iter}); the returned Z is the regression on the
         last M. ``max_iter=0`` returns the minimum-norm interpolant for M_0.
-    tol : stop when ||Z_t − Z_{t−1}||_F / ||Z_{t−1}||_F < tol (observed data only) and a ridge
-        schedule has reached its floor. 0 never stops early.
+    tol : stop when ||Z_t − Z_{t−1}||_F / ||Z_{t−1}||_F < tol (observed data only) and the ridge
+        schedule allows it (a fixed ridge: always; ``RidgeDecay`` or ``SpectralRidge``: once λ is
+        at its floor). A ``SpectralRidge`` also stops as soon as the AGOP certifies that the
+        iterate is numerically of rank r̂, ‖X − [X]_r̂‖²_F ≤ tail_tol · ‖X‖²_F (X interpolates
+        Y_Ω, so it is then within √tail_tol · ‖X‖_F of a rank-r̂ matrix that fits the data to
+        the same accuracy). 0 never stops early.
     replace : re-impose the observed entries, (Z_t)_Ω = Y_Ω, after every regression.
     M0 : initial feature matrix, (d2, d2) on the "columns" side, (d1, d1) on the "rows" side;
         identity when None.
@@ -84,11 +98,19 @@ def complete(
     callback : ``callback(t, Z) -> bool`` called after every iteration; True stops the solver.
     log_every : log iteration, residual and change to the ``linrfm`` logger every this many
         iterations (0: never).
+    anderson : memory m of the Anderson acceleration of the iterates (``anderson.py``; 0: plain
+        Algorithm 1). "auto" (default): 5 with a ``SpectralRidge`` schedule, once the AGOP
+        spectrum shows a gap (g_r̂ / g_{r̂+1} ≥ 100), else 0 — a fixed ridge or a ``RidgeDecay``
+        runs the paper's iteration unchanged. An explicit m > 0 mixes from iteration 1 on with any
+        ridge.
 
     Returns
     -------
     Result with ``Z`` (d1, d2), ``n_iter``, ``converged``, ``history`` (residual = relative
-    misfit ||Z_Ω − Y_Ω|| / ||Y_Ω|| of the row solves before re-imposing Ω) and ``extras["K"]``.
+    misfit ||Z_Ω − Y_Ω|| / ||Y_Ω|| of the row solves before re-imposing Ω), ``extras["K"]`` (the
+    last K_t, on which Z is the regression), ``extras["ridge"]`` (λ_t per iteration) and, with a
+    ``SpectralRidge``, ``extras["rank"]`` (r̂_t) and ``extras["tail"]`` (the tail energy
+    τ_t = ‖X − [X]_r̂‖²_F / ‖X‖²_F of the iterate X that built G_t), per iteration (t = 0: 0, inf).
 
     A row with no observations is predicted as zero (the minimum-norm interpolant has a zero row
     there); a column with no observations is predicted from the learned features K and stays finite.
@@ -116,6 +138,7 @@ def complete(
             callback=wrapped,
             log_every=log_every,
             chunk_elements=chunk_elements,
+            anderson=anderson,
         )
         res.Z = np.ascontiguousarray(res.Z.T)
         return res
@@ -128,6 +151,13 @@ def complete(
     if method not in ("auto", "svd_free", "eigh"):
         raise ValueError(f"method must be 'auto', 'svd_free' or 'eigh', got {method!r}")
     svd_free = method == "svd_free" or (method == "auto" and half_integer_power(alpha) is not None)
+    spectral = isinstance(ridge, SpectralRidge)
+    if isinstance(anderson, str):
+        if anderson != "auto":
+            raise ValueError(f"anderson must be an integer >= 0 or 'auto', got {anderson!r}")
+        memory = DEFAULT_ANDERSON if spectral else 0
+    else:
+        memory = check_int("anderson", anderson)
 
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     rs = RowSolver(mask, dev, dt, chunk_elements=chunk_elements)
@@ -139,9 +169,20 @@ def complete(
         M = as_tensor(M0, dev, dt)
         K = M.T @ M
     tracker = Tracker("linrfm.complete", tol, callback, log_every)
+    rule = make_rule(ridge, d1, d2, rs.n, alpha, eps)
+    mixer = Anderson(memory) if memory > 0 else None
+    ridges: list[float] = []
+    ranks: list[int] = []
+    tails: list[float] = []
 
-    def regression(K: torch.Tensor, t: int) -> tuple[torch.Tensor, float]:
-        gamma = rs.solve(K, y, ridge_at(ridge, t, K))
+    def regression(
+        K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None, t: int
+    ) -> tuple[torch.Tensor, float]:
+        lam = rule.ridge(t, K, G, X)
+        ridges.append(lam)
+        ranks.append(rule.rank)
+        tails.append(rule.tail)
+        gamma = rs.solve(K, y, lam)
         tracker.check_finite(t, gamma)
         Z = rs.predict(gamma, K)
         residual = float(torch.linalg.norm(rs.observed(Z) - y)) / y_norm
@@ -149,20 +190,35 @@ def complete(
             Z[rs.rows, rs.cols] = y
         return Z, residual
 
-    Z, residual = regression(K, 0)
-    stop = tracker.step(0, Z, residual, schedule_done(ridge, 0))
+    Z, residual = regression(K, None, None, 0)
+    stop = tracker.step(0, Z, residual, rule.done)
+    X = Z  # the iterate that builds the next AGOP: Z_t itself, or its Anderson mixture
     t = 0
     while not stop and t < max_iter:
         t += 1
-        G = (Z.T @ Z) / d1
+        G = (X.T @ X) / d1
         K = feature_kernel(G, alpha, eps, svd_free)
         tracker.check_finite(t, K)
-        Z, residual = regression(K, t)
-        stop = tracker.step(t, Z, residual, schedule_done(ridge, t))
+        Z, residual = regression(K, G, X, t)
+        stop = tracker.step(t, Z, residual, rule.done)
+        if not stop and tol > 0 and rule.certified:
+            tracker.converged = stop = True
+        if stop:
+            break
+        if mixer is not None and (rule.separated or not spectral):
+            X = mixer.step(X, Z)
+        else:
+            if mixer is not None:
+                mixer.reset()
+            X = Z
+    extras = {"K": to_numpy(K), "ridge": np.asarray(ridges)}
+    if spectral:
+        extras["rank"] = np.asarray(ranks)
+        extras["tail"] = np.asarray(tails)
     return Result(
         Z=to_numpy(Z),
         n_iter=t,
         converged=tracker.converged,
         history=tracker.history,
-        extras={"K": to_numpy(K)},
+        extras=extras,
     )

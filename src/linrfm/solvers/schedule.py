@@ -1,10 +1,19 @@
 """Ridge schedules for the row solves of Eq. 12 (our choice; the paper is silent on how to pick λ).
 
-A plain float is the paper's mode: a fixed, absolute λ added to every K[S_i, S_i]. ``RidgeDecay`` is
-the default: λ_t = max(floor, start · factor^t) · mean(diag K_t), a ridge relative to the
-scale of the
-current features that decays geometrically, like the ε-continuation of IRLS (Mohan & Fazel 2012).
-It reads nothing but the iteration count and K_t, never held-out entries.
+Every row system of Eq. 12 is (K_t[S_i, S_i] + λ_t I) γ_i = y_i with one λ_t for all rows. For
+α = 1/2 and ``replace=True`` the ridge λ_t *is* the smoothing ε_t of IRLS-0 (Appendix A: lin-RFM is
+IRLS-p with p = 2 − 4α; the row solve is the minimiser of Σ_i z_i (G_t + λ_t I)^{-1} z_iᵀ subject
+to the observed entries), so a ridge schedule is an ε-schedule of IRLS (Mohan & Fazel 2012;
+Fornasier, Rauhut & Ward 2011; Kümmerle & Sigl 2018).
+
+- a number: the paper's mode, a fixed absolute λ;
+- :class:`SpectralRidge` (the default, ``ridge="auto"``): λ_t tied to the spectrum of the AGOP
+  G_t = Z_tᵀZ_t/d1, λ_t = min((1 − κ) λ_{t−1}, σ_{r̂_t+1}(G_t)^{2α}) with r̂_t the largest spectral
+  gap (the IRLS rule ε_{t+1} = min(ε_t, σ_{r+1}(X_{t+1})) with an estimated rank);
+- :class:`RidgeDecay`: λ_t = max(floor, start · factor^t) · mean(diag K_t), a blind geometric decay.
+
+Schedules read nothing but K_t, G_t and the sizes (d1, d2, |Ω|): never held-out entries. At run
+time a schedule is turned into a :class:`RidgeRule` (per-solve state) by :func:`make_rule`.
 """
 
 from __future__ import annotations
@@ -13,12 +22,12 @@ from dataclasses import dataclass
 
 import torch
 
-from ..validation import check_nonnegative, check_positive
+from ..validation import check_int, check_nonnegative, check_positive
 
 
 @dataclass(frozen=True)
 class RidgeDecay:
-    """λ_t = max(floor, start · factor^t) · mean(diag K_t).
+    """λ_t = max(floor, start · factor^t) · mean(diag K_t) (the default before ``SpectralRidge``).
 
     For alpha = 1/2 the test error follows λ_t down, and a decay faster than the iterates can follow
     stalls IRLS-0 for good (measured: 0.99 per step recovers 60×80 rank 3 but stalls at 5e-2 on
@@ -47,24 +56,243 @@ class RidgeDecay:
         return self.relative(t) * float(K.diagonal().mean())
 
 
-Ridge = float | RidgeDecay | str
+@dataclass(frozen=True)
+class SpectralRidge:
+    """ε-continuation of IRLS driven by the spectral gap of the AGOP (the default ridge).
+
+    With g_1 ≥ g_2 ≥ … the eigenvalues of the AGOP G_t = X_{t−1}ᵀX_{t−1}/d1 that builds K_t
+    (X = Z, or its Anderson mixture), and r_max the largest rank the observations can determine,
+    r(d1 + d2 − r) ≤ |Ω| (``max_rank`` overrides it):
+
+        r̂_t = argmax_{1 ≤ k ≤ r_max} g_k / g_{k+1}                 (rank estimate: largest gap)
+        λ_t = max(floor · mean(diag K_t), min((1 − κ_t) λ_{t−1}, (g_{r̂_t+1} + ε)^{2α})),
+        κ_t = 0 once the spectrum is separated (g_r̂ / g_{r̂+1} ≥ 100), else ``min_decay``.
+
+    For α = 1/2, ε = 0 this is λ_t = min(λ_{t−1}, σ²_{r̂+1}(X_{t−1})/d1): IRLS-0's
+    ε_{t+1} = min(ε_t, σ_{r+1}(X_{t+1})) (Fornasier, Rauhut & Ward 2011; Kümmerle & Sigl 2018) with
+    the rank estimated from the spectrum, since for α = 1/2 the ridge is IRLS-0's ε (in the units
+    of G = ZᵀZ/d1). λ_0 = mean(diag K_0) and λ_1 is not capped by it (K_0 = M_0ᵀM_0 has another
+    scale); from t = 2 on λ_t never increases (it is also capped by λ_{t−1} at the floor, whose
+    scale drifts with K_t).
+
+    Why each part (measured on 100×100 to 500×500 rank 5; see README):
+
+    - λ at g_{r+1}, the top of the bulk: a λ well below it lets spurious directions grow and stalls
+      the iteration; well above it (10×) freezes it. Between 0.3× and 3× the iteration count
+      hardly changes: the error contracts at the iteration's own (linear) rate.
+    - κ while no gap is clear: a rank estimate below the true rank puts λ on a signal eigenvalue,
+      a stationary point of the smoothed problem that the min-rule alone never leaves (100×100
+      rank 5 from 1500 observations: 3 of 5 draws stuck). κ = 0.01 forces λ below it (κ = 0.03
+      stalls); once the gap is clear, κ = 0 (forcing λ below g_{r+1} there slows the end phase).
+    - the floor keeps every K[S_i, S_i] + λI positive definite in floating point (at least 100
+      machine epsilons).
+
+    ``certified`` (the solver stops) once the tail energy of the iterate,
+    τ_t = (tr G_t − Σ_{k ≤ r̂} g_k) / tr G_t = ‖X − [X]_r̂‖²_F / ‖X‖²_F, is at most ``tail_tol``:
+    X then lies within √τ_t ‖X‖_F of a rank-r̂ matrix that fits the observed entries to the same
+    accuracy. Measured: relative test error ≈ 5–50 · √τ_t (τ = 1e-14: 4e-7 to 2e-6). ``done`` (the
+    solver may stop on its ``tol``) once λ sits at its floor.
+
+    The top q = r_max + 1 + ``oversample`` eigenvalues come from a block Q (d2, q) carried across
+    iterations: Rayleigh–Ritz on span(G·Q), then one more power step (two G·Q products and a q × q
+    eigenproblem per iteration, no d2 × d2 eigendecomposition); ``torch.linalg.eigvalsh`` when q
+    exceeds d2/2. Ritz values are lower bounds, so τ_t errs on the safe (large) side.
+    """
+
+    min_decay: float = 0.01
+    floor: float = 1e-10
+    tail_tol: float = 1e-14
+    max_rank: int | None = None
+    oversample: int = 8
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_decay < 1:
+            raise ValueError(f"SpectralRidge.min_decay must lie in [0, 1), got {self.min_decay!r}")
+        check_nonnegative("SpectralRidge.floor", self.floor)
+        check_nonnegative("SpectralRidge.tail_tol", self.tail_tol)
+        check_int("SpectralRidge.oversample", self.oversample, 0)
+        if self.max_rank is not None:
+            check_int("SpectralRidge.max_rank", self.max_rank, 1)
 
 
-def resolve_ridge(ridge: Ridge) -> RidgeDecay | float:
-    """ "auto" → the default ``RidgeDecay()``; a number → fixed absolute λ ≥ 0."""
-    if isinstance(ridge, RidgeDecay):
+Ridge = float | RidgeDecay | SpectralRidge | str
+
+#: g_r̂ / g_{r̂+1} at or above which the AGOP spectrum counts as separated (signal | bulk)
+SEPARATED_GAP = 1e2
+#: below this tail energy, τ is recomputed from the iterate itself (one (d1, d2)·(d2, r̂) product)
+TAIL_DIRECT = 1e-6
+
+
+def resolve_ridge(ridge: Ridge) -> RidgeDecay | SpectralRidge | float:
+    """ "auto" → ``SpectralRidge()``; a schedule → itself; a number → fixed absolute λ ≥ 0."""
+    if isinstance(ridge, RidgeDecay | SpectralRidge):
         return ridge
     if isinstance(ridge, str):
         if ridge != "auto":
-            raise ValueError(f"ridge must be a number >= 0, 'auto' or a RidgeDecay, got {ridge!r}")
-        return RidgeDecay()
+            raise ValueError(
+                "ridge must be a number >= 0, 'auto', a RidgeDecay or a SpectralRidge, "
+                f"got {ridge!r}"
+            )
+        return SpectralRidge()
     return check_nonnegative("ridge", ridge)
 
 
-def ridge_at(ridge: RidgeDecay | float, t: int, K: torch.Tensor) -> float:
-    return ridge(t, K) if isinstance(ridge, RidgeDecay) else ridge
+def identifiable_rank(d1: int, d2: int, n: int) -> int:
+    """r_max: the largest r with r(d1 + d2 − r) ≤ n (at least 1, at most min(d1, d2) − 1)."""
+    top = max(min(d1, d2) - 1, 1)
+    r = 1
+    while r < top and (r + 1) * (d1 + d2 - r - 1) <= n:
+        r += 1
+    return r
 
 
-def schedule_done(ridge: RidgeDecay | float, t: int) -> bool:
-    """A fixed ridge is always 'done'; a decay only once it reached its floor."""
-    return ridge.at_floor(t) if isinstance(ridge, RidgeDecay) else True
+class RidgeRule:
+    """Per-solve state of a ridge schedule: ``ridge(t, K, G)`` gives λ_t, ``done`` and
+    ``separated`` report on the schedule, ``info`` holds the last rank estimate."""
+
+    #: the AGOP spectrum shows a clear gap (the accelerator may start)
+    separated: bool = True
+
+    def ridge(
+        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
+    ) -> float:
+        """λ_t for the row solves with K_t; G_t = XᵀX/d1 (None at t = 0)."""
+        raise NotImplementedError
+
+    @property
+    def done(self) -> bool:
+        """The solver may stop once the relative change of Z is below ``tol``."""
+        return True
+
+    @property
+    def certified(self) -> bool:
+        """The iterate carries its own certificate of convergence: stop at once."""
+        return False
+
+    @property
+    def rank(self) -> int:
+        return 0
+
+    @property
+    def tail(self) -> float:
+        return float("nan")
+
+
+class _FixedRule(RidgeRule):
+    def __init__(self, value: float):
+        self.value = value
+
+    def ridge(
+        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
+    ) -> float:
+        return self.value
+
+
+class _DecayRule(RidgeRule):
+    def __init__(self, schedule: RidgeDecay):
+        self.schedule = schedule
+        self._t = 0
+
+    def ridge(
+        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
+    ) -> float:
+        self._t = t
+        return self.schedule(t, K)
+
+    @property
+    def done(self) -> bool:
+        return self.schedule.at_floor(self._t)
+
+
+class _SpectralRule(RidgeRule):
+    """State of :class:`SpectralRidge`: λ_{t−1}, the tracked block Q and the last estimates."""
+
+    def __init__(self, s: SpectralRidge, d1: int, d2: int, n: int, alpha: float, eps: float):
+        self.s, self.alpha, self.eps = s, alpha, eps
+        r_max = s.max_rank if s.max_rank is not None else identifiable_rank(d1, d2, n)
+        self.r_max = max(1, min(r_max, d2 - 1))
+        self.q = min(d2, self.r_max + 1 + s.oversample)
+        self.dense = 2 * self.q > d2
+        self.Q: torch.Tensor | None = None
+        self.lam = float("inf")
+        self._tail = float("inf")
+        self.gap = 1.0
+        self._rank = 0
+        self._at_floor = False
+        self.separated = False
+
+    def _top_eigenpairs(self, G: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """g_1 ≥ … ≥ g_q and orthonormal vectors (d2, q): exact when dense, else the
+        Rayleigh–Ritz pairs of G on span(G·Q) for the block Q carried over from the previous
+        iteration (two G·Q products and a q × q eigenproblem, no d2 × d2 eigendecomposition)."""
+        if self.dense:
+            g, V = torch.linalg.eigh(G)
+            return g.flip(0)[: self.q], V.flip(1)[:, : self.q]
+        if self.Q is None:
+            gen = torch.Generator(device=G.device).manual_seed(0)
+            self.Q = torch.randn(G.shape[0], self.q, generator=gen, device=G.device, dtype=G.dtype)
+        Q = torch.linalg.qr(G @ self.Q).Q
+        W = G @ Q
+        T = Q.T @ W
+        theta, S = torch.linalg.eigh(0.5 * (T + T.T))
+        self.Q = W  # the next iteration starts one power step further
+        return theta.flip(0), Q @ S.flip(1)
+
+    def ridge(
+        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
+    ) -> float:
+        scale = float(K.diagonal().mean())
+        floor = max(self.s.floor, 100 * torch.finfo(K.dtype).eps) * scale
+        if G is None:  # t = 0: K_0 = M_0ᵀM_0, no AGOP yet
+            self.lam = scale
+            return self.lam
+        g_dev, V = self._top_eigenpairs(G)
+        g = g_dev.clamp_min(0).double().cpu()
+        k = min(self.r_max, g.numel() - 1)
+        tiny = float(g[0]) * 1e-300 + 1e-300
+        ratio = g[:k] / g[1 : k + 1].clamp_min(tiny)
+        r = int(torch.argmax(ratio)) + 1
+        self._rank, self.gap = r, float(ratio[r - 1])
+        trace = float(G.diagonal().sum())
+        self._tail = max(trace - float(g[:r].sum()), 0.0) / trace if trace > 0 else 0.0
+        if X is not None and self._tail < TAIL_DIRECT:
+            # tr G − Σ g_k cancels below ~machine epsilon; ‖X − X V Vᵀ‖² does not
+            Vr = V[:, :r]
+            x2 = float(torch.linalg.norm(X)) ** 2
+            self._tail = float(torch.linalg.norm(X - (X @ Vr) @ Vr.T)) ** 2 / x2 if x2 else 0.0
+        self.separated = self.gap >= SEPARATED_GAP
+        target = (float(g[r]) + self.eps) ** (2 * self.alpha)
+        if t > 1:
+            decay = 0.0 if self.separated else self.s.min_decay
+            target = min(target, (1 - decay) * self.lam)
+        self._at_floor = target <= floor
+        lam = max(target, floor)
+        self.lam = min(lam, self.lam) if t > 1 else lam  # monotone even when the floor drifts
+        return self.lam
+
+    @property
+    def done(self) -> bool:
+        return self._at_floor
+
+    @property
+    def certified(self) -> bool:
+        return self._tail <= self.s.tail_tol
+
+    @property
+    def rank(self) -> int:
+        return self._rank
+
+    @property
+    def tail(self) -> float:
+        return self._tail
+
+
+def make_rule(
+    ridge: RidgeDecay | SpectralRidge | float, d1: int, d2: int, n: int, alpha: float, eps: float
+) -> RidgeRule:
+    """The per-solve rule for a resolved ``ridge`` on a (d1, d2) problem with n observations."""
+    if isinstance(ridge, SpectralRidge):
+        return _SpectralRule(ridge, d1, d2, n, alpha, eps)
+    if isinstance(ridge, RidgeDecay):
+        return _DecayRule(ridge)
+    return _FixedRule(float(ridge))
