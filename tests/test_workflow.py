@@ -16,7 +16,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 
 def _copy_workflow(dst: Path) -> None:
-    for name in ("Snakefile", "workflow", "config", "envs"):
+    for name in ("Snakefile", "workflow", "config", "envs", "notebooks", "paper_checks", "bench"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dst / name)
