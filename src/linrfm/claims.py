@@ -125,9 +125,12 @@ def best_recovery(
     return Outcome(HOLDS if ok else FAILS, "; ".join(parts))
 
 
-def lowest_error(df: pd.DataFrame, method: str, min_fraction: float = 0.8) -> Outcome:
-    """``method`` has the lowest mean test MSE (within a factor 2, or both below 1e-6) at no fewer
-    than ``min_fraction`` of the grid points where some method has not yet recovered."""
+def lowest_error(
+    df: pd.DataFrame, method: str, min_fraction: float = 0.8, target: float = 1e-3
+) -> Outcome:
+    """``method`` has the lowest mean test MSE (within a factor 2) or is below ``target`` (the
+    paper's protocol stops there, so MSEs under it are not compared) at no fewer than
+    ``min_fraction`` of the grid points where some method has not yet recovered."""
     d = _d_column(df)
     mean = _mean_mse(df, [d, "rank", "n", "method"]).unstack("method")
     if method not in mean:
@@ -136,7 +139,7 @@ def lowest_error(df: pd.DataFrame, method: str, min_fraction: float = 0.8) -> Ou
     if mean.empty:
         return _not_run("every method recovers at every grid point")
     best_other = mean.drop(columns=method).min(axis=1)
-    win = (mean[method] <= 2 * best_other) | (mean[method] < 1e-6)
+    win = (mean[method] <= 2 * best_other) | (mean[method] < target)
     frac = float(win.mean())
     ratio = float(np.exp(np.log(best_other / mean[method]).median()))
     return Outcome(

@@ -12,6 +12,11 @@ df = pd.read_csv(smk.input[0])
 df = df[df["protocol"] == smk.params.protocol].assign(d=lambda t: t["d1"])
 hue, order = smk.params.hue, smk.params.hue_order
 order = [h for h in order if h in set(df[hue])]
+if pd.api.types.is_numeric_dtype(
+    df[hue]
+):  # numbers (e.g. ridges) as categories, not a colour scale
+    df = df.assign(**{hue: df[hue].map("{:g}".format)})
+    order = [f"{h:g}" for h in order]
 sns.set_theme(style="whitegrid", context="paper")
 g = sns.relplot(
     data=df,
