@@ -189,9 +189,14 @@ def fewer_by_at_least(df: pd.DataFrame, method: str, rivals: list[str], margin: 
     )
 
 
-def less_ridge_better_with_rank(df: pd.DataFrame) -> Outcome:
-    """Fig. 6: at fixed d and samples-per-degree-of-freedom, the best ridge (lowest mean test
-    MSE over seeds) does not grow with the rank, and it shrinks somewhere."""
+def less_ridge_better_with_rank(df: pd.DataFrame, within: float = 2.0) -> Outcome:
+    """Fig. 6: at fixed d and samples-per-degree-of-freedom, the largest ridge whose mean test MSE
+    is within a factor ``within`` of the best ridge's does not grow with the rank, and it shrinks
+    somewhere ("as rank increases, lowering regularization leads to better performance").
+
+    The largest near-best ridge, not the argmin: under the paper's protocol every run stops once
+    its test MSE is under 1e-3, so ridges that succeed tie near 1e-3 and the argmin among them is
+    noise."""
     df = df.copy()
     d = _d_column(df)
     dof = 2 * df[d] * df["rank"] - df["rank"] ** 2
@@ -202,13 +207,14 @@ def less_ridge_better_with_rank(df: pd.DataFrame) -> Outcome:
     for (dd, m), g in mean.groupby([d, "m"]):
         if g["rank"].nunique() < 2:
             continue
-        best = g.loc[g.groupby("rank")["test_mse"].idxmin()].set_index("rank")[ridge]
-        seq = best.sort_index().to_numpy(float)
+        near = g[g["test_mse"] <= within * g.groupby("rank")["test_mse"].transform("min")]
+        largest = near.groupby("rank")[ridge].max().sort_index()
+        seq = largest.to_numpy(float)
         ok &= bool(np.all(np.diff(seq) <= 0))
         shrinks |= bool(np.any(np.diff(seq) < 0))
         parts.append(
-            f"d={dd} n/dof={m:g}: best ridge by rank "
-            + ", ".join(f"r{r}→{v:g}" for r, v in best.sort_index().items())
+            f"d={dd} n/dof={m:g}: largest near-best ridge "
+            + ", ".join(f"r{r}→{v:g}" for r, v in largest.items())
         )
     if not parts:
         return _not_run("fewer than two ranks per (d, n/dof)")
