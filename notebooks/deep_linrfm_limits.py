@@ -76,6 +76,7 @@ from scipy.optimize import minimize_scalar
 
 import linrfm
 from linrfm import theory as T
+from linrfm.claims import check_row
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()
@@ -84,18 +85,8 @@ seed_fp, seed_cmp = ss.spawn(2)
 rows: list[dict] = []
 
 
-def row(claim_id, where, statement, expected, measured, ok, note=""):
-    rows.append(
-        dict(
-            claim_id=claim_id,
-            where=where,
-            statement=statement,
-            expected=expected,
-            measured=measured,
-            verdict="holds" if ok else "fails",
-            note=note,
-        )
-    )
+def row(*args, **kwargs):
+    rows.append(check_row(*args, **kwargs))
 
 
 def sensing(seed_seq, n_factor):

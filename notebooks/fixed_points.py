@@ -63,6 +63,7 @@ from IPython.display import display
 
 import linrfm
 from linrfm import theory as T
+from linrfm.claims import check_row
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()
@@ -70,18 +71,8 @@ rng = np.random.default_rng(seed)
 rows: list[dict] = []
 
 
-def row(claim_id, where, statement, expected, measured, ok, note=""):
-    rows.append(
-        dict(
-            claim_id=claim_id,
-            where=where,
-            statement=statement,
-            expected=expected,
-            measured=measured,
-            verdict="holds" if ok else "fails",
-            note=note,
-        )
-    )
+def row(*args, **kwargs):
+    rows.append(check_row(*args, **kwargs))
 
 
 # %% [markdown]

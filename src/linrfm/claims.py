@@ -79,6 +79,27 @@ def recovery_n(df: pd.DataFrame, target: float) -> pd.DataFrame:
     return first.rename("recovery_n").reset_index()
 
 
+def check_row(
+    claim_id: str,
+    where: str,
+    statement: str,
+    expected: Any,
+    measured: Any,
+    ok: bool,
+    note: str = "",
+) -> dict[str, Any]:
+    """One row of a theory notebook's table of checks (the columns the claims report reads)."""
+    return dict(
+        claim_id=claim_id,
+        where=where,
+        statement=statement,
+        expected=expected,
+        measured=measured,
+        verdict=HOLDS if ok else FAILS,
+        note=note,
+    )
+
+
 # --- rules -------------------------------------------------------------------------------------
 
 
