@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
@@ -45,6 +46,8 @@ class Result:
     Z: np.ndarray | None = None
     w: np.ndarray | None = None
     extras: dict[str, np.ndarray] = field(default_factory=dict)
+    #: a factored estimate (``linrfm.solvers.lowrank.LowRankCompletion``) where Z is never formed
+    factors: Any = None
 
 
 Callback = Callable[[int, np.ndarray], bool]
@@ -89,13 +92,19 @@ class Tracker:
             denom = float(torch.linalg.norm(self._prev))
             change = float(torch.linalg.norm(Z - self._prev)) / max(denom, 1e-300)
         self._prev = Z.clone()
+        stop = self.record(t, residual, change, can_converge)
+        if self.callback is not None and self.callback(t, Z.detach().cpu().numpy()):
+            stop = True
+        return stop
+
+    def record(self, t: int, residual: float, change: float, can_converge: bool = True) -> bool:
+        """Record iteration ``t`` from its residual and relative change (computed by the caller
+        when the iterate is never formed); True when the tolerance test says stop. No callback."""
         h = self.history
         h.residual.append(float(residual))
         h.rel_change.append(change)
         h.seconds.append(time.perf_counter() - self._t0)
         if self.log_every and t % self.log_every == 0:
             log.info("%s iter %d residual %.3e rel_change %.3e", self.name, t, residual, change)
-        stop = self.converged = can_converge and self.tol > 0 and change < self.tol
-        if self.callback is not None and self.callback(t, Z.detach().cpu().numpy()):
-            stop = True
-        return stop
+        self.converged = can_converge and self.tol > 0 and change < self.tol
+        return self.converged

@@ -40,6 +40,10 @@ class Anderson:
         self._gnorm = float("inf")
         self._dG: list[torch.Tensor] = []
         self._dF: list[torch.Tensor] = []
+        #: γ of the last ``step`` (None when it returned f unmixed): with k = len(γ) and
+        #: f_{t−k}, …, f_t the last map values, the mixed iterate is f_t − Σ_j γ_j (f_{t−k+j+1} −
+        #: f_{t−k+j}), j = 0 … k − 1 (used to mix factored iterates from their sketches)
+        self.gamma: torch.Tensor | None = None
 
     def step(self, x: torch.Tensor, f: torch.Tensor) -> torch.Tensor:
         """Given the iterate ``x`` and its map value ``f = F(x)``, return the next iterate."""
@@ -55,6 +59,7 @@ class Anderson:
                 self._dG.pop(0)
                 self._dF.pop(0)
         self._f, self._g, self._gnorm = f, g, gnorm
+        self.gamma = None
         if not self._dG:
             return f
         dG = torch.stack(self._dG)  # (k, N)
@@ -70,5 +75,6 @@ class Anderson:
         if int(info) != 0 or not bool(torch.isfinite(gamma).all()):
             self.reset()
             return f
+        self.gamma = gamma
         mixed = f.reshape(-1) - torch.stack(self._dF).T @ gamma
         return mixed.view_as(f)

@@ -36,12 +36,47 @@ from ..validation import (
     check_square_init,
 )
 from .anderson import Anderson
+from .lowrank import LOWRANK_MIN_DIM, complete_lowrank
 from .rowsolve import DEFAULT_CHUNK_ELEMENTS, RowSolver
-from .schedule import Ridge, SpectralRidge, make_rule, resolve_ridge
+from .schedule import Ridge, SpectralRidge, identifiable_rank, make_rule, resolve_ridge
 
 DEFAULT_MAX_ITER = 6000
 DEFAULT_TOL = 1e-9
 DEFAULT_ANDERSON = 5
+
+
+def choose_kernel(
+    mask: np.ndarray,
+    ridge: Ridge = "auto",
+    kernel: str = "auto",
+    *,
+    M0: np.ndarray | None = None,
+    replace: bool = True,
+) -> str:
+    """The kernel ``complete`` uses for a (d1, d2) ``mask`` with d1 ≥ d2 (features on the
+    columns): ``kernel`` itself unless "auto"; then "lowrank" when the ridge is a
+    ``SpectralRidge``, M0 is None, ``replace`` holds, d2 ≥ ``LOWRANK_MIN_DIM`` and the tracked
+    block (q = r_max + 1 + oversample columns) is under half of d2; else "dense". Raises a
+    ``ValueError`` when "lowrank" is asked for where it does not apply."""
+    ridge = resolve_ridge(ridge)
+    reasons = []
+    if not isinstance(ridge, SpectralRidge):
+        reasons.append("a SpectralRidge schedule (ridge='auto')")
+    if M0 is not None:
+        reasons.append("M0 = None (the identity)")
+    if not replace:
+        reasons.append("replace=True")
+    if kernel == "lowrank":
+        if reasons:
+            raise ValueError("kernel='lowrank' needs " + ", ".join(reasons))
+        return "lowrank"
+    if kernel == "dense" or reasons:
+        return "dense"
+    d1, d2 = mask.shape
+    n = int(np.count_nonzero(mask))
+    r_max = ridge.max_rank if ridge.max_rank is not None else identifiable_rank(d1, d2, n)
+    q = r_max + 1 + ridge.oversample
+    return "lowrank" if min(d1, d2) >= LOWRANK_MIN_DIM and 2 * q <= d2 else "dense"
 
 
 def complete(
@@ -63,6 +98,7 @@ def complete(
     log_every: int = 0,
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     anderson: int | str = "auto",
+    kernel: str = "auto",
 ) -> Result:
     """Complete the (d1, d2) matrix ``Y`` from its entries where ``mask`` is True.
 
@@ -103,6 +139,11 @@ def complete(
         spectrum shows a gap (g_r̂ / g_{r̂+1} ≥ 100), else 0 — a fixed ridge or a ``RidgeDecay``
         runs the paper's iteration unchanged. An explicit m > 0 mixes from iteration 1 on with any
         ridge.
+    kernel : "dense" keeps K_t as a d2 × d2 matrix (Algorithm 1 exactly); "lowrank" keeps the
+        part of K_t on the top eigenvectors of the AGOP with λ_t as the shift
+        (``lowrank.complete_lowrank``: O(|Ω| q²) per iteration, no d2 × d2 matrix; needs a
+        ``SpectralRidge``, ``M0`` None and ``replace``); "auto" (default) picks "lowrank" when it
+        applies and min(d1, d2) ≥ ``lowrank.LOWRANK_MIN_DIM`` (see :func:`choose_kernel`).
 
     Returns
     -------
@@ -116,6 +157,8 @@ def complete(
     there); a column with no observations is predicted from the learned features K and stays finite.
     """
     Y, mask = check_completion_input(Y, mask)
+    if kernel not in ("auto", "dense", "lowrank"):
+        raise ValueError(f"kernel must be 'auto', 'dense' or 'lowrank', got {kernel!r}")
     if features not in ("auto", "columns", "rows"):
         raise ValueError(f"features must be 'auto', 'columns' or 'rows', got {features!r}")
     d1, d2 = Y.shape
@@ -139,6 +182,7 @@ def complete(
             log_every=log_every,
             chunk_elements=chunk_elements,
             anderson=anderson,
+            kernel=kernel,
         )
         res.Z = np.ascontiguousarray(res.Z.T)
         return res
@@ -159,6 +203,28 @@ def complete(
     else:
         memory = check_int("anderson", anderson)
 
+    if choose_kernel(mask, ridge, kernel, M0=M0, replace=replace) == "lowrank":
+        rows, cols = np.nonzero(mask)
+        wrapped_cb = callback and (lambda t, F: callback(t, F.dense()))
+        res = complete_lowrank(
+            rows,
+            cols,
+            Y[rows, cols],
+            (d1, d2),
+            alpha=alpha,
+            ridge=ridge,
+            eps=eps,
+            max_iter=max_iter,
+            tol=tol,
+            device=device,
+            dtype=dtype,
+            callback=wrapped_cb,
+            log_every=log_every,
+            chunk_elements=chunk_elements,
+            anderson=anderson,
+        )
+        res.Z = res.factors.dense()
+        return res
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     rs = RowSolver(mask, dev, dt, chunk_elements=chunk_elements)
     y = as_tensor(Y[mask], dev, dt)

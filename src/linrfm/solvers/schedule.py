@@ -18,6 +18,7 @@ time a schedule is turned into a :class:`RidgeRule` (per-solve state) by :func:`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -242,24 +243,47 @@ class _SpectralRule(RidgeRule):
         self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
     ) -> float:
         scale = float(K.diagonal().mean())
-        floor = max(self.s.floor, 100 * torch.finfo(K.dtype).eps) * scale
         if G is None:  # t = 0: K_0 = M_0ᵀM_0, no AGOP yet
+            return self.from_spectrum(t, None, scale, 0.0, K.dtype)
+        g, V = self._top_eigenpairs(G)
+
+        def direct_tail(r: int) -> float:
+            # tr G − Σ g_k cancels below ~machine epsilon; ‖X − X V Vᵀ‖² does not
+            if X is None:
+                return float("nan")
+            Vr = V[:, :r]
+            x2 = float(torch.linalg.norm(X)) ** 2
+            return float(torch.linalg.norm(X - (X @ Vr) @ Vr.T)) ** 2 / x2 if x2 else 0.0
+
+        return self.from_spectrum(t, g, scale, float(G.diagonal().sum()), K.dtype, direct_tail)
+
+    def from_spectrum(
+        self,
+        t: int,
+        g: torch.Tensor | None,
+        scale: float,
+        trace: float,
+        dtype: torch.dtype,
+        direct_tail: Callable[[int], float] | None = None,
+    ) -> float:
+        """λ_t from the top eigenvalues g_1 ≥ … ≥ g_q of G_t (None at t = 0), the scale
+        mean(diag K_t) and tr G_t. ``direct_tail(r)`` recomputes τ for rank r from the iterate
+        when the trace difference is too small to trust (NaN: keep the difference)."""
+        floor = max(self.s.floor, 100 * torch.finfo(dtype).eps) * scale
+        if g is None:
             self.lam = scale
             return self.lam
-        g_dev, V = self._top_eigenpairs(G)
-        g = g_dev.clamp_min(0).double().cpu()
+        g = g.clamp_min(0).double().cpu()
         k = min(self.r_max, g.numel() - 1)
         tiny = float(g[0]) * 1e-300 + 1e-300
         ratio = g[:k] / g[1 : k + 1].clamp_min(tiny)
         r = int(torch.argmax(ratio)) + 1
         self._rank, self.gap = r, float(ratio[r - 1])
-        trace = float(G.diagonal().sum())
         self._tail = max(trace - float(g[:r].sum()), 0.0) / trace if trace > 0 else 0.0
-        if X is not None and self._tail < TAIL_DIRECT:
-            # tr G − Σ g_k cancels below ~machine epsilon; ‖X − X V Vᵀ‖² does not
-            Vr = V[:, :r]
-            x2 = float(torch.linalg.norm(X)) ** 2
-            self._tail = float(torch.linalg.norm(X - (X @ Vr) @ Vr.T)) ** 2 / x2 if x2 else 0.0
+        if direct_tail is not None and self._tail < TAIL_DIRECT:
+            direct = direct_tail(r)
+            if direct == direct:  # not NaN
+                self._tail = direct
         self.separated = self.gap >= SEPARATED_GAP
         target = (float(g[r]) + self.eps) ** (2 * self.alpha)
         if t > 1:
