@@ -9,6 +9,7 @@ from linrfm.data import completion_problem
 from linrfm.solvers.completion import choose_kernel
 from linrfm.solvers.lowrank import (
     LOWRANK_MIN_DIM,
+    LOWRANK_MIN_OBS_PER_ROW,
     LowRankCompletion,
     _Iterate,
     _Observed,
@@ -111,9 +112,12 @@ def test_lowrank_runs_in_float32_and_handles_an_empty_row():
 def test_auto_kernel_choice():
     small = np.ones((LOWRANK_MIN_DIM - 1, LOWRANK_MIN_DIM - 1), dtype=bool)
     big = np.zeros((LOWRANK_MIN_DIM, LOWRANK_MIN_DIM), dtype=bool)
-    big[:, :40] = True
+    big[:, :LOWRANK_MIN_OBS_PER_ROW] = True
+    sparse = np.zeros_like(big)
+    sparse[:, : LOWRANK_MIN_OBS_PER_ROW - 1] = True
     assert choose_kernel(small) == "dense"
     assert choose_kernel(big) == "lowrank"
+    assert choose_kernel(sparse) == "dense"  # few samples per row: the dense kernel is robust
     assert choose_kernel(big, ridge=1e-3) == "dense"  # the paper's fixed ridge: dense path
     assert choose_kernel(big, kernel="dense") == "dense"
     assert choose_kernel(big, M0=np.eye(LOWRANK_MIN_DIM)) == "dense"

@@ -70,6 +70,21 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
     assert "Nothing to be done" in second.stdout + second.stderr
 
 
+def test_benchmark_rules_run_at_smoke_size(tmp_path):
+    """`snakemake bench` (not part of `all`): every target's table and the scaling figure."""
+    _copy_workflow(tmp_path)
+    cmd = [*SNAKEMAKE, "--cores", "2", "--configfile", "config/smoke.yaml", "bench"]
+    run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    for n in range(1, 6):
+        table = pd.read_csv(tmp_path / f"results/bench/target{n}.csv")
+        assert len(table) >= 1 and "git_commit" in table.columns
+    t3 = pd.read_csv(tmp_path / "results/bench/target3.csv")
+    assert set(t3["kernel"]) == {"dense", "lowrank"}
+    assert 60 in set(t3.loc[t3["kernel"] == "lowrank", "d"])
+    assert (tmp_path / "figures/scaling.pdf").stat().st_size > 1000
+
+
 def test_invalid_config_is_rejected_with_a_clear_error(tmp_path):
     _copy_workflow(tmp_path)
     bad = (

@@ -36,7 +36,7 @@ from ..validation import (
     check_square_init,
 )
 from .anderson import Anderson
-from .lowrank import LOWRANK_MIN_DIM, complete_lowrank
+from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, complete_lowrank
 from .rowsolve import DEFAULT_CHUNK_ELEMENTS, RowSolver
 from .schedule import Ridge, SpectralRidge, identifiable_rank, make_rule, resolve_ridge
 
@@ -55,8 +55,10 @@ def choose_kernel(
 ) -> str:
     """The kernel ``complete`` uses for a (d1, d2) ``mask`` with d1 ≥ d2 (features on the
     columns): ``kernel`` itself unless "auto"; then "lowrank" when the ridge is a
-    ``SpectralRidge``, M0 is None, ``replace`` holds, d2 ≥ ``LOWRANK_MIN_DIM`` and the tracked
-    block (q = r_max + 1 + oversample columns) is under half of d2; else "dense". Raises a
+    ``SpectralRidge``, M0 is None, ``replace`` holds, d2 ≥ ``LOWRANK_MIN_DIM``, there are at
+    least ``LOWRANK_MIN_OBS_PER_ROW`` observations per row on average (at low sampling the
+    truncation is less robust than the dense kernel) and the tracked block (q = r_max + 1 +
+    oversample columns) is under half of d2; else "dense". Raises a
     ``ValueError`` when "lowrank" is asked for where it does not apply."""
     ridge = resolve_ridge(ridge)
     reasons = []
@@ -76,7 +78,8 @@ def choose_kernel(
     n = int(np.count_nonzero(mask))
     r_max = ridge.max_rank if ridge.max_rank is not None else identifiable_rank(d1, d2, n)
     q = r_max + 1 + ridge.oversample
-    return "lowrank" if min(d1, d2) >= LOWRANK_MIN_DIM and 2 * q <= d2 else "dense"
+    ample = n >= LOWRANK_MIN_OBS_PER_ROW * max(d1, d2)
+    return "lowrank" if min(d1, d2) >= LOWRANK_MIN_DIM and ample and 2 * q <= d2 else "dense"
 
 
 def complete(
@@ -143,7 +146,8 @@ def complete(
         part of K_t on the top eigenvectors of the AGOP with λ_t as the shift
         (``lowrank.complete_lowrank``: O(|Ω| q²) per iteration, no d2 × d2 matrix; needs a
         ``SpectralRidge``, ``M0`` None and ``replace``); "auto" (default) picks "lowrank" when it
-        applies and min(d1, d2) ≥ ``lowrank.LOWRANK_MIN_DIM`` (see :func:`choose_kernel`).
+        applies, min(d1, d2) ≥ ``lowrank.LOWRANK_MIN_DIM`` and samples are ample (see
+        :func:`choose_kernel`).
 
     Returns
     -------

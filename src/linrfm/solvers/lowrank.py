@@ -20,12 +20,17 @@ Rayleigh–Ritz step, products with Z and Zᵀ only). One iteration costs O(|Ω|
 no d2 × d2 matrix exists, so d = 20000 fits in memory.
 
 Which eigenpairs: the kernel keeps every tracked eigenpair with f(g) above λ_t plus a margin
-below it: 2·r_max + oversample pairs (r_max the largest rank the |Ω| observations can determine)
-until the spectrum shows a clear gap (``SpectralRidge``'s "separated"), ``oversample`` after.
+below it: 2·r̂_t + oversample pairs (r̂_t the current rank estimate) until the spectrum shows a
+clear gap (``SpectralRidge``'s "separated"), ``oversample`` after.
 The margin matters: the iterate off Ω lies in the span of the kept directions, and with only the
 pairs above λ the iteration can lock onto a wrong low-dimensional subspace (1000 × 1000 rank 5 from
-2× its degrees of freedom ended at a rank-10 interpolant; with the margin it recovers). The block
-starts at r_max + 1 + margin columns, grows (up to ``MAX_BLOCK``, at most d2/2) while the pairs
+2× its degrees of freedom ended at a rank-10 interpolant; with the margin it recovers). It does not
+make the kernel as robust as the dense one at low sampling: from 2× the degrees of freedom,
+1000 × 1000 rank 5 seeds 1, 2 and 2000 × 2000 rank 5 still stall (a larger margin, 2·r_max, fixed
+the first two and broke 1500 × 1500 rank 10), so ``kernel="auto"`` uses it only with ample samples
+(``LOWRANK_MIN_OBS_PER_ROW``). The block
+starts at 3·r_max + 1 + oversample columns (r_max the largest rank the |Ω| observations can
+determine), grows (up to ``MAX_BLOCK``, at most d2/2) while the pairs
 above λ fill it, and shrinks to what the kernel and the rank estimate need once separated.
 Whenever G_t has rank ≤ k (for instance at a rank-r fixed point) the step is exactly Algorithm 1's,
 and with every eigenpair kept it reproduces the dense iterates (tested).
@@ -51,14 +56,18 @@ from .schedule import SpectralRidge, _SpectralRule
 DEFAULT_ANDERSON = 5
 #: columns of the Gaussian sketch on which the Anderson weights are fitted
 SKETCH_COLUMNS = 64
-#: the kernel keeps this many eigenpairs per identifiable rank (r_max) below the shift, besides
+#: the kernel keeps this many eigenpairs per estimated rank r̂ below the shift, besides
 #: those above it: a margin of bulk directions (with 0, 1000 x 1000 rank 5 from 2x its degrees of
 #: freedom stalls at a rank-10 interpolant; measured)
 MARGIN_PER_RANK = 2
 #: the tracked block grows up to min(d2 / 2, this) columns while eigenvalues above λ fill it
 MAX_BLOCK = 512
-#: below this many columns the dense path is used by ``kernel="auto"`` (measured; see README)
+#: ``kernel="auto"`` takes the low-rank kernel from this many columns on (measured; see README) …
 LOWRANK_MIN_DIM = 1500
+#: … and with at least this many observations per row on average. Below it (few samples) the
+#: truncation can lock onto a wrong rank where the dense kernel recovers (measured: 2000 × 2000
+#: rank 5 and 1000 × 1000 rank 5, seeds 1 and 2, from 2× their degrees of freedom)
+LOWRANK_MIN_OBS_PER_ROW = 100
 
 
 @dataclass
@@ -334,7 +343,7 @@ def complete_lowrank(
         memory = check_int("anderson", anderson)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     rule = _SpectralRule(ridge, d1, d2, rows.size, alpha, eps)
-    margin = MARGIN_PER_RANK * rule.r_max + ridge.oversample
+    margin = MARGIN_PER_RANK * rule.r_max + ridge.oversample  # the largest margin (block size)
     q_cap = max(rule.q, min(d2 // 2, MAX_BLOCK))
     q = min(max(rule.q, rule.r_max + 1 + margin), q_cap)
     obs = _Observed(rows.astype(np.int64), cols.astype(np.int64), d1, d2, dev, q, chunk_elements)
@@ -385,7 +394,9 @@ def complete_lowrank(
         # the kernel keeps every tracked eigenvalue above the shift λ and a margin (MatrixIRLS's
         # truncation); the block grows while eigenvalues above λ reach its edge
         above = int((f > lam).sum())
-        wanted = above + (ridge.oversample if rule.separated else margin)
+        wanted = above + ridge.oversample
+        if not rule.separated:
+            wanted += MARGIN_PER_RANK * rule.rank
         k = min(U.shape[1], wanted)
         Phi = U[:, :k] * f[:k].sqrt()
         Q = U[:, : max(rule.q, wanted + ridge.oversample)] if rule.separated else U
