@@ -299,9 +299,9 @@ def complete_lowrank(
     below ``tol`` once λ is at its floor (both computed in factored form). ``callback(t, Zhat)``
     receives a :class:`LowRankCompletion`; True stops.
 
-    Returns a :class:`Result` with ``Z`` None and ``extras``: ``factors`` is not an array, so the
-    completion is in ``result.factors`` (a :class:`LowRankCompletion`); ``extras`` holds "ridge",
-    "rank" and "tail" per iteration as ``complete`` does.
+    Returns a :class:`Result` with ``Z`` None (the d1 × d2 matrix is never formed), the
+    completion in ``result.factors`` (a :class:`LowRankCompletion`: ``.entries(i, j)``,
+    ``.dense()``) and ``extras`` "ridge", "rank" and "tail" per iteration as ``complete``.
     """
     d1, d2 = (int(v) for v in shape)
     rows = np.asarray(rows).ravel()
@@ -343,9 +343,9 @@ def complete_lowrank(
         memory = check_int("anderson", anderson)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     rule = _SpectralRule(ridge, d1, d2, rows.size, alpha, eps)
-    margin = MARGIN_PER_RANK * rule.r_max + ridge.oversample  # the largest margin (block size)
     q_cap = max(rule.q, min(d2 // 2, MAX_BLOCK))
-    q = min(max(rule.q, rule.r_max + 1 + margin), q_cap)
+    # the first block has room for the largest margin: r_max + 1 + 2 r_max + oversample
+    q = min(max(rule.q, (1 + MARGIN_PER_RANK) * rule.r_max + 1 + ridge.oversample), q_cap)
     obs = _Observed(rows.astype(np.int64), cols.astype(np.int64), d1, d2, dev, q, chunk_elements)
     y = as_tensor(values, dev, dt)[obs.order]
     y_norm = float(torch.linalg.norm(y)) or 1.0
