@@ -73,7 +73,7 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
 def test_benchmark_rules_run_at_smoke_size(tmp_path):
     """`snakemake bench` (not part of `all`): every target's table and the scaling figure."""
     _copy_workflow(tmp_path)
-    cmd = [*SNAKEMAKE, "--cores", "2", "--configfile", "config/smoke.yaml", "bench"]
+    cmd = [*SNAKEMAKE, "bench", "--cores", "2", "--configfile", "config/smoke.yaml"]  # target first
     run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     for n in range(1, 6):
