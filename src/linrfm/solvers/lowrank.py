@@ -50,7 +50,7 @@ from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..result import Result, Tracker
 from ..validation import check_int, check_nonnegative, check_positive
 from .anderson import Anderson
-from .rowsolve import DEFAULT_CHUNK_ELEMENTS
+from .rowsolve import DEFAULT_CHUNK_ELEMENTS, padded_slots, row_chunks
 from .schedule import SpectralRidge, _SpectralRule
 
 DEFAULT_ANDERSON = 5
@@ -135,23 +135,8 @@ class _Observed:
         )
         self.rows_by_col = torch.as_tensor(rows[by_col], device=device)
         self.blocks: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]] = []
-        row_order = np.argsort(counts, kind="stable")
-        row_order = row_order[counts[row_order] > 0]
-        start = 0
-        while start < row_order.size:
-            m = int(counts[row_order[start]])
-            b = max(1, chunk_elements // max(1, m * q))
-            stop = start + 1
-            while stop < row_order.size and stop - start < b:
-                m = int(counts[row_order[stop]])
-                if (stop - start + 1) * m * q > chunk_elements:
-                    break
-                stop += 1
-            chunk_rows = row_order[start:stop]
-            m = int(counts[chunk_rows].max())
-            slot = np.arange(m)[None, :]
-            valid = slot < counts[chunk_rows][:, None]
-            pos = crow[chunk_rows][:, None] + slot
+        for chunk_rows in row_chunks(counts, chunk_elements, width=q):
+            valid, pos = padded_slots(chunk_rows, counts, crow)
             idx = np.where(valid, cols[np.minimum(pos, cols.size - 1)], d2)  # d2: the zero row
             ypos = np.where(valid, pos, self.n)  # n: a zero label
             self.blocks.append(
@@ -162,7 +147,6 @@ class _Observed:
                     torch.as_tensor(valid, device=device),
                 )
             )
-            start = stop
 
     def _csr(self, values: torch.Tensor, transpose: bool) -> torch.Tensor:
         with warnings.catch_warnings():  # "sparse CSR support is in beta": not actionable
@@ -179,14 +163,6 @@ class _Observed:
                 self.crow, self.cols, values, size=(self.d1, self.d2), check_invariants=False
             )
 
-    def at(self, L: torch.Tensor, R: torch.Tensor, chunk: int = 1 << 18) -> torch.Tensor:
-        """(L Rᵀ)_Ω (n,) in row-major order, in chunks (no (n, q) temporary beyond ``chunk``)."""
-        out = torch.empty(self.n, dtype=L.dtype, device=L.device)
-        for a in range(0, self.n, chunk):
-            b = min(self.n, a + chunk)
-            out[a:b] = (L[self.rows[a:b]] * R[self.cols[a:b]]).sum(1)
-        return out
-
 
 class _Iterate:
     """Z = L Rᵀ + S with S sparse on Ω (values s, row-major): products with Z and Zᵀ only."""
@@ -194,7 +170,7 @@ class _Iterate:
     def __init__(self, obs: _Observed, L: torch.Tensor, R: torch.Tensor, s: torch.Tensor):
         self.obs, self.L, self.R, self.s = obs, L, R, s
         self._S = obs._csr(s, False)
-        self._St = obs._csr(s, True)
+        self._St: torch.Tensor | None = None  # Sᵀ, built on the first Zᵀ product
 
     def mm(self, Q: torch.Tensor) -> torch.Tensor:
         """Z Q for Q (d2, p)."""
@@ -202,6 +178,8 @@ class _Iterate:
 
     def rmm(self, P: torch.Tensor) -> torch.Tensor:
         """Zᵀ P for P (d1, p)."""
+        if self._St is None:
+            self._St = self.obs._csr(self.s, True)
         return self.R @ (self.L.T @ P) + self._St @ P
 
     def fro2(self) -> float:
@@ -355,10 +333,7 @@ def complete_lowrank(
     tails: list[float] = []
 
     def factors(X: _Iterate) -> LowRankCompletion:
-        back = torch.argsort(obs.order)
-        return LowRankCompletion(
-            to_numpy(X.L), to_numpy(X.R), rows, cols, to_numpy(y[back]).astype(np.float64)
-        )
+        return LowRankCompletion(to_numpy(X.L), to_numpy(X.R), rows, cols, values)
 
     # t = 0: K_0 = I, λ_0 = 1, γ = y / 2 and, re-imposed, Z_0 = Y_Ω zero-filled: Z_0 = S
     zero = torch.zeros(d1, 0, dtype=dt, device=dev)

@@ -32,6 +32,41 @@ class _Chunk:
     flat_slot: torch.Tensor  # (n_chunk,) positions of the valid slots in the flattened (b*m) block
 
 
+def row_chunks(
+    counts: np.ndarray, chunk_elements: int, width: int | None = None
+) -> list[np.ndarray]:
+    """The rows with observations, sorted by n_i and cut into chunks whose padded blocks
+    (b, m, w) — m the largest n_i in the chunk, w = m or ``width`` — hold at most
+    ``chunk_elements`` entries (a chunk has at least one row). Rows with no observations are left
+    out (their prediction is zero)."""
+    order = np.argsort(counts, kind="stable")
+    order = order[counts[order] > 0]
+    chunks = []
+    start = 0
+    while start < order.size:
+        stop = start + 1
+        while stop < order.size:
+            m = int(counts[order[stop]])  # ascending, so the last row sets the padding
+            if (stop - start + 1) * m * (m if width is None else width) > chunk_elements:
+                break
+            stop += 1
+        chunks.append(order[start:stop])
+        start = stop
+    return chunks
+
+
+def padded_slots(
+    rows_in_chunk: np.ndarray, counts: np.ndarray, crow: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For a chunk padded to m = max n_i slots per row: ``valid`` (b, m), the slots that hold an
+    observation, and ``pos`` (b, m), their positions in the row-major observation order (past the
+    row's end where not valid)."""
+    m = int(counts[rows_in_chunk].max())
+    slot = np.arange(m)[None, :]
+    valid = slot < counts[rows_in_chunk][:, None]
+    return valid, crow[rows_in_chunk][:, None] + slot
+
+
 class RowSolver:
     """Structure of the observed set Ω, precomputed once, for batched row solves.
 
@@ -57,24 +92,11 @@ class RowSolver:
         self.crow = torch.as_tensor(crow, device=device)
         self.chunks: list[_Chunk] = []
 
-        order = np.argsort(counts, kind="stable")
-        order = order[counts[order] > 0]  # rows with no observations predict 0 (min-norm)
-        start = 0
-        while start < order.size:
-            stop = start + 1
-            while stop < order.size:
-                m = counts[order[stop]]  # ascending, so the last row sets the padding
-                if (stop - start + 1) * m * m > chunk_elements:
-                    break
-                stop += 1
-            self.chunks.append(self._make_chunk(order[start:stop], counts, crow, cols))
-            start = stop
+        for rows_in_chunk in row_chunks(counts, chunk_elements):
+            self.chunks.append(self._make_chunk(rows_in_chunk, counts, crow, cols))
 
     def _make_chunk(self, rows_in_chunk, counts, crow, cols) -> _Chunk:
-        m = int(counts[rows_in_chunk].max())
-        slot = np.arange(m)[None, :]
-        valid = slot < counts[rows_in_chunk][:, None]
-        pos_full = crow[rows_in_chunk][:, None] + slot  # flat observation positions
+        valid, pos_full = padded_slots(rows_in_chunk, counts, crow)
         idx = np.where(valid, cols[np.minimum(pos_full, cols.size - 1)], 0)
         dev = self.device
         return _Chunk(
