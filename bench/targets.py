@@ -116,25 +116,42 @@ elif target == "target4":
     for spec in c["problems"]:
         n = n_of(spec)
         p = bench.problem(spec["d"], spec["rank"], n, int(spec.get("seed", 0)))
-        runs = {"default": bench.timed_complete(p)}
-        for lam in c["fixed_ridges"]:
-            runs[f"fixed {lam:g}"] = bench.timed_complete(
-                p, ridge=float(lam), max_iter=int(c["max_iter"])
+        runs = {"default": bench.timed_complete(p, trajectory=True, log_every=10)}
+        log.info("default: %s", {k: v for k, v in runs["default"].items() if k != "mse_history"})
+        for lam in spec.get("fixed_ridges", c["fixed_ridges"]):
+            out = bench.timed_complete(
+                p,
+                trajectory=True,
+                ridge=float(lam),
+                max_iter=int(spec.get("max_iter", c["max_iter"])),
+                log_every=10,
             )
+            out.update(bench.equal_accuracy(runs["default"]["mse_history"], out["mse_history"]))
+            runs[f"fixed {lam:g}"] = out
+            log.info("fixed %g: %s", lam, {k: v for k, v in out.items() if k != "mse_history"})
         for name, out in runs.items():
-            log.info("%s: %s", name, out)
+            history = out.pop("mse_history")
             rows.append(
                 bench.stamp(
-                    target=target, d=spec["d"], rank=spec["rank"], n=n, schedule=name, **out
+                    target=target,
+                    d=spec["d"],
+                    rank=spec["rank"],
+                    n=n,
+                    schedule=name,
+                    **out,
+                    mse_history=" ".join(f"{v:.3e}" for v in history),
                 )
             )
 elif target == "target5":
     for spec in c["problems"]:
         n = n_of(spec)
-        for seed in spec["seeds"]:
+        seeds = spec["seeds"] if "seeds" in spec else range(int(spec["draws"]))
+        for seed in seeds:
             p = bench.problem(spec["d"], spec["rank"], n, seed)
             out = bench.timed_complete(p)
-            log.info("d=%d n=%d seed=%d: %s", spec["d"], n, seed, out)
+            # a row or column with fewer than r observations is not determined by the data
+            fewest = min(int(p.mask.sum(axis=1).min()), int(p.mask.sum(axis=0).min()))
+            log.info("d=%d n=%d seed=%d (fewest per line %d): %s", spec["d"], n, seed, fewest, out)
             rows.append(
                 bench.stamp(
                     target=target,
@@ -143,6 +160,8 @@ elif target == "target5":
                     n=n,
                     seed=seed,
                     dof=2 * spec["d"] * spec["rank"] - spec["rank"] ** 2,
+                    fewest_observations_per_line=fewest,
+                    identifiable=fewest >= spec["rank"],
                     **out,
                 )
             )

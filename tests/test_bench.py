@@ -41,3 +41,24 @@ def test_timed_complete_on_the_lowrank_kernel_matches_complete():
     assert row["kernel"] == "lowrank"
     assert row["iterations_total"] == plain.n_iter
     assert abs(row["test_mse"] - p.test_mse(plain.Z)) <= 1e-12
+
+
+def test_trajectory_records_every_iterate_and_matches_its_final_mse():
+    p = linrfm.completion_problem(40, 40, 2, 600, seed=1)
+    row = bench.timed_complete(p, trajectory=True, max_iter=30)
+    assert len(row["mse_history"]) == row["iterations_total"] + 1  # t = 0 .. n_iter
+    assert abs(row["mse_history"][-1] - row["test_mse"]) <= 1e-12
+    assert row["iterations_to_target"] == bench.first_iteration_below(
+        row["mse_history"], np.nextafter(1e-3, 0)
+    )
+
+
+def test_equal_accuracy_credits_the_fixed_ridge_generously():
+    default = [1.0, 1e-2, 1e-4, 1e-6, 1e-8]
+    fixed = [1.0, 1e-1, 1e-2, 4e-3, 3e-3, 2e-3, 1e-3]
+    out = bench.equal_accuracy(default, fixed, slack=2.0)
+    assert out["equal_accuracy_mse"] == 1e-3
+    assert out["fixed_iterations_to_equal"] == 5.0  # first ≤ 2e-3
+    assert out["default_iterations_to_equal"] == 2.0  # first ≤ 1e-3
+    assert out["fewer_iterations_factor"] == 2.5
+    assert np.isnan(bench.first_iteration_below([1.0, 0.5], 0.1))

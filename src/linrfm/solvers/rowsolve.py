@@ -26,7 +26,7 @@ DEFAULT_CHUNK_ELEMENTS = 1 << 24  # padded block entries per chunk (128 MiB in f
 
 @dataclass
 class _Chunk:
-    idx: torch.Tensor  # (b, m) column indices, padded with 0
+    idx: torch.Tensor  # (b, m) column indices, padded with d2 (the zero border of solve)
     valid: torch.Tensor  # (b, m) bool
     pos: torch.Tensor  # (n_chunk,) positions of the valid slots in the flat observation order
     flat_slot: torch.Tensor  # (n_chunk,) positions of the valid slots in the flattened (b*m) block
@@ -97,7 +97,7 @@ class RowSolver:
 
     def _make_chunk(self, rows_in_chunk, counts, crow, cols) -> _Chunk:
         valid, pos_full = padded_slots(rows_in_chunk, counts, crow)
-        idx = np.where(valid, cols[np.minimum(pos_full, cols.size - 1)], 0)
+        idx = np.where(valid, cols[np.minimum(pos_full, cols.size - 1)], self.shape[1])
         dev = self.device
         return _Chunk(
             idx=torch.as_tensor(idx, device=dev),
@@ -107,20 +107,24 @@ class RowSolver:
         )
 
     def solve(self, K: torch.Tensor, y: torch.Tensor, ridge: float) -> torch.Tensor:
-        """γ (n,) in row-major observation order: γ_i = (K[S_i,S_i] + λI)^{-1} y_i for every row."""
+        """γ (n,) in row-major observation order: γ_i = (K[S_i,S_i] + λI)^{-1} y_i for every row.
+
+        The blocks are gathered from K bordered by a zero row and column (padded slots point
+        there), so padding needs no masking pass; λ (1 on padded slots, which keeps the padded
+        blocks the identity there) is added to the diagonals in place."""
+        d = K.shape[0]
+        Kb = K.new_zeros((d + 1, d + 1))
+        Kb[:d, :d] = K
         gamma = torch.zeros(self.n, dtype=K.dtype, device=K.device)
+        lam = torch.tensor(ridge, dtype=K.dtype, device=K.device)
+        one = torch.ones((), dtype=K.dtype, device=K.device)
         for ch in self.chunks:
             b, m = ch.idx.shape
-            Kss = K[ch.idx.unsqueeze(2), ch.idx.unsqueeze(1)]  # (b, m, m)
-            pair = ch.valid.unsqueeze(2) & ch.valid.unsqueeze(1)
-            Kss = torch.where(pair, Kss, torch.zeros((), dtype=K.dtype, device=K.device))
-            one = torch.ones((), dtype=K.dtype, device=K.device)
-            diag = torch.where(ch.valid, one * ridge, one)  # padded slots: identity
-            Kss = Kss + torch.diag_embed(diag)
+            Kss = Kb[ch.idx.unsqueeze(2), ch.idx.unsqueeze(1)]  # (b, m, m)
+            Kss.diagonal(dim1=1, dim2=2).add_(torch.where(ch.valid, lam, one))
             rhs = torch.zeros(b * m, dtype=K.dtype, device=K.device)
             rhs[ch.flat_slot] = y[ch.pos]
-            rhs = rhs.view(b, m, 1)
-            sol = _spd_solve(Kss, rhs)
+            sol = _spd_solve(Kss, rhs.view(b, m, 1))
             gamma[ch.pos] = sol.reshape(-1)[ch.flat_slot]
         return gamma
 
