@@ -171,7 +171,9 @@ def first_iteration_below(history: list[float], level: float) -> float:
     return float(hits[0]) if hits.size else float("nan")
 
 
-def equal_accuracy(default: list[float], fixed: list[float], slack: float = 2.0) -> dict[str, float]:
+def equal_accuracy(
+    default: list[float], fixed: list[float], slack: float = 2.0
+) -> dict[str, float]:
     """Target 4's comparison at equal final accuracy: the accuracy a is the fixed ridge's final
     test MSE; the fixed ridge is credited with the first iteration within ``slack`` of it (≤ slack
     · a: a generous count, since a slowly levelling run approaches a only at its last iterations),
