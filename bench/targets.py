@@ -80,6 +80,7 @@ elif target == "target3":
         if kernel == "dense":
             p = bench.problem(d, c["rank"], n, 0)
             out = bench.timed_complete(p, max_iter=int(c["iters"]), tol=0.0, kernel="dense")
+            out.update(bench.dense_phase_seconds(p))  # where the iteration's time goes
             flops = bench.iteration_flops(p.mask)
         else:  # never forms a d × d matrix: the problem is drawn in factored form
             p = bench.factored_problem(d, c["rank"], n, 0)
@@ -109,6 +110,7 @@ elif target == "target3":
                 achieved_flops_per_s=achieved,
                 fraction_of_gemm=achieved / rate,
                 gemm_seconds=2.0 * d**3 / rate,
+                **{k: out.get(k, float("nan")) for k in bench.DENSE_PHASES},
             )
         )
         del p

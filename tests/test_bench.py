@@ -62,3 +62,10 @@ def test_equal_accuracy_credits_the_fixed_ridge_generously():
     assert out["default_iterations_to_equal"] == 2.0  # first ≤ 1e-3
     assert out["fewer_iterations_factor"] == 2.5
     assert np.isnan(bench.first_iteration_below([1.0, 0.5], 0.1))
+
+
+def test_dense_phase_seconds_times_the_three_phases():
+    p = linrfm.completion_problem(30, 30, 2, 400, seed=0)
+    out = bench.dense_phase_seconds(p)
+    assert set(out) == set(bench.DENSE_PHASES)
+    assert all(v > 0 for v in out.values())

@@ -34,8 +34,11 @@ def _plain_row_loop(K: np.ndarray, mask: np.ndarray, Y: np.ndarray, ridge: float
     return Z
 
 
+@pytest.mark.parametrize("cached", [True, False])  # gather positions kept / recomputed
 @pytest.mark.parametrize("chunk_elements", [1 << 24, 300])  # one chunk / many chunks
-def test_batched_row_solves_match_plain_loop(rng, chunk_elements):
+def test_batched_row_solves_match_plain_loop(rng, monkeypatch, chunk_elements, cached):
+    if not cached:
+        monkeypatch.setattr("linrfm.solvers.rowsolve.GATHER_CACHE_ENTRIES", 0)
     d1, d2 = 40, 30
     mask = rng.random((d1, d2)) < 0.3
     mask[3] = False  # a row with no observations
@@ -51,6 +54,41 @@ def test_batched_row_solves_match_plain_loop(rng, chunk_elements):
         assert len(rs.chunks) > 3
     np.testing.assert_allclose(Z, _plain_row_loop(K, mask, Y, 1e-3), rtol=1e-10, atol=1e-10)
     assert np.all(Z[3] == 0)
+    assert all((ch.source is not None) == cached for ch in rs.chunks)
+
+
+def test_sparse_and_dense_predictions_agree(rng, monkeypatch):
+    mask = rng.random((50, 40)) < 0.2
+    K = torch.as_tensor(rng.standard_normal((40, 40)))
+    rs = RowSolver(mask, torch.device("cpu"), torch.float64)
+    gamma = torch.as_tensor(rng.standard_normal(rs.n))
+    monkeypatch.setattr("linrfm.solvers.rowsolve.DENSE_PREDICT_DENSITY", 0.0)
+    dense = rs.predict(gamma, K)
+    monkeypatch.setattr("linrfm.solvers.rowsolve.DENSE_PREDICT_DENSITY", 2.0)
+    sparse = rs.predict(gamma, K)
+    C = np.zeros((50, 40))
+    C[mask] = gamma.numpy()  # row-major observation order
+    np.testing.assert_allclose(dense.numpy(), C @ K.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sparse.numpy(), C @ K.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_singular_row_blocks_take_the_minimum_norm_solution(rng):
+    """ridge 0 and a rank-3 K = B Bᵀ: rows with more than 3 observations have singular blocks;
+    with consistent data (rows of Y in the row space of Bᵀ) the prediction is the per-row
+    pseudo-inverse's, as in the SVD-free iterations on exactly low-rank data."""
+    d1, d2 = 20, 12
+    mask = rng.random((d1, d2)) < 0.5
+    B = rng.standard_normal((d2, 3))
+    Y = rng.standard_normal((d1, 3)) @ B.T
+    K = B @ B.T
+    rs = RowSolver(mask, torch.device("cpu"), torch.float64)
+    Z = rs.predict(rs.solve(torch.as_tensor(K), torch.as_tensor(Y[mask]), 0.0), torch.as_tensor(K))
+    ref = np.zeros((d1, d2))
+    for i in range(d1):
+        S = np.flatnonzero(mask[i])
+        ref[i] = np.linalg.pinv(K[np.ix_(S, S)], hermitian=True) @ Y[i, S] @ K[S, :]
+    assert mask.sum(axis=1).max() > 3
+    np.testing.assert_allclose(Z.numpy(), ref, rtol=1e-7, atol=1e-7)
 
 
 @pytest.mark.parametrize("alpha", [0.5, 1.0])

@@ -18,6 +18,7 @@ import torch
 from ..data import CompletionProblem, completion_problem
 from ..solvers.completion import choose_kernel, complete
 from ..solvers.lowrank import LowRankCompletion, complete_lowrank
+from ..solvers.rowsolve import RowSolver
 from .provenance import provenance
 
 
@@ -81,6 +82,31 @@ def gemm_rate(d: int = 2000, repeats: int = 3, dtype: torch.dtype = torch.float6
         A @ B
         best = min(best, time.perf_counter() - t0)
     return 2.0 * d**3 / best
+
+
+DENSE_PHASES = ("gram_seconds", "solve_seconds", "predict_seconds")
+
+
+def dense_phase_seconds(p: CompletionProblem, ridge: float = 1e-2) -> dict[str, float]:
+    """Seconds of the three phases of one dense-kernel iteration (α = 1/2, K = G), each timed
+    once on the problem's first iterate: the Gram G = ZᵀZ/d1 (one GEMM), the batched row solves
+    (gather K[S_i, S_i], Cholesky) and the prediction Z = C K (sparse–dense product)."""
+    dev, dt = torch.device("cpu"), torch.float64
+    rs = RowSolver(p.mask, dev, dt)
+    y = torch.as_tensor(p.Y_obs[p.mask], dtype=dt)
+    d1, d2 = p.mask.shape
+    Z = rs.predict(rs.solve(torch.eye(d2, dtype=dt), y, ridge), torch.eye(d2, dtype=dt))
+    out = {}
+    t0 = time.perf_counter()
+    K = Z.T @ Z / d1
+    out["gram_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    gamma = rs.solve(K, y, ridge)
+    out["solve_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rs.predict(gamma, K)
+    out["predict_seconds"] = time.perf_counter() - t0
+    return out
 
 
 def iteration_flops(mask: np.ndarray) -> float:
