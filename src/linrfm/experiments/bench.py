@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..data import CompletionProblem, completion_problem
-from ..solvers.completion import choose_kernel, complete
+from ..solvers.completion import choose_kernel, complete, feature_side
 from ..solvers.lowrank import LowRankCompletion, complete_lowrank
 from ..solvers.rowsolve import RowSolver
 from .provenance import provenance
@@ -135,11 +135,11 @@ def timed_complete(
     forming Z from its factors."""
     state: dict[str, Any] = {"own": 0.0, "t": None, "it": None, "setup": 0.0}
     history: list[float] = []
+    flip = feature_side(p.mask, kwargs.get("features", "auto"), kwargs.get("M0")) == "rows"
+    mask = p.mask.T if flip else p.mask  # the orientation complete() solves in
     lowrank = (
-        kwargs.get("features", "auto") != "rows"
-        and p.mask.shape[0] >= p.mask.shape[1]
-        and choose_kernel(
-            p.mask,
+        choose_kernel(
+            mask,
             kwargs.get("ridge", "auto"),
             kwargs.get("kernel", "auto"),
             M0=kwargs.get("M0"),
@@ -154,7 +154,9 @@ def timed_complete(
         if t == 0:
             state["setup"] = start - t0
         if state["t"] is None or trajectory:
-            mse = p.test_mse(Z.dense() if lowrank else Z)
+            if lowrank:
+                Z = Z.dense().T if flip else Z.dense()
+            mse = p.test_mse(Z)
             history.append(mse)
             if state["t"] is None and mse < target_mse:
                 state["t"] = start - t0 - state["own"]
@@ -163,13 +165,12 @@ def timed_complete(
         return False
 
     if lowrank:
-        rows, cols = np.nonzero(p.mask)
+        rows, cols = np.nonzero(mask)
+        Y = p.Y_obs.T if flip else p.Y_obs
         opts = {k: v for k, v in kwargs.items() if k not in ("kernel", "features")}
-        res = complete_lowrank(
-            rows, cols, p.Y_obs[rows, cols], p.mask.shape, callback=watch, **opts
-        )
+        res = complete_lowrank(rows, cols, Y[rows, cols], mask.shape, callback=watch, **opts)
         total = time.perf_counter() - t0 - state["own"]
-        Z = res.factors.dense()
+        Z = res.factors.dense().T if flip else res.factors.dense()
     else:
         res = complete(p.Y_obs, p.mask, callback=watch, **kwargs)
         total = time.perf_counter() - t0 - state["own"]
