@@ -152,7 +152,7 @@ elif target == "target5":
         seeds = spec["seeds"] if "seeds" in spec else range(int(spec["draws"]))
         for seed in seeds:
             p = bench.problem(spec["d"], spec["rank"], n, seed)
-            out = bench.timed_complete(p)
+            out = bench.timed_complete(p, log_every=100)
             # a row or column with fewer than r observations is not determined by the data
             fewest = min(int(p.mask.sum(axis=1).min()), int(p.mask.sum(axis=0).min()))
             log.info("d=%d n=%d seed=%d (fewest per line %d): %s", spec["d"], n, seed, fewest, out)
