@@ -152,7 +152,8 @@ elif target == "target5":
         seeds = spec["seeds"] if "seeds" in spec else range(int(spec["draws"]))
         for seed in seeds:
             p = bench.problem(spec["d"], spec["rank"], n, seed)
-            out = bench.timed_complete(p, log_every=100)
+            opts = {"features": spec["features"]} if "features" in spec else {}
+            out = bench.timed_complete(p, log_every=100, **opts)
             # a row or column with fewer than r observations is not determined by the data
             fewest = min(int(p.mask.sum(axis=1).min()), int(p.mask.sum(axis=0).min()))
             log.info("d=%d n=%d seed=%d (fewest per line %d): %s", spec["d"], n, seed, fewest, out)
@@ -163,6 +164,7 @@ elif target == "target5":
                     rank=spec["rank"],
                     n=n,
                     seed=seed,
+                    features=spec.get("features", "auto"),
                     dof=2 * spec["d"] * spec["rank"] - spec["rank"] ** 2,
                     fewest_observations_per_line=fewest,
                     identifiable=fewest >= spec["rank"],

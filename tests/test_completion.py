@@ -199,23 +199,23 @@ def test_feature_side_uses_the_mask_only():
     from linrfm.solvers.completion import feature_side
 
     mask = np.ones((6, 6), dtype=bool)
-    assert feature_side(mask) == "columns"  # a tie keeps Algorithm 1 as written
-    mask[:5, 2] = False  # a column with one observation: the features go on the rows
-    assert feature_side(mask) == "rows"
-    assert feature_side(mask, M0=np.eye(6)) == "columns"  # M0 is given for the columns
-    assert feature_side(mask, "columns") == "columns"
+    mask[:5, 2] = False  # a column with one observation
+    assert feature_side(mask) == "columns"  # auto: Algorithm 1 as written for square matrices
+    assert feature_side(mask, "better_observed") == "rows"
+    assert feature_side(mask, "better_observed", M0=np.eye(6)) == "columns"  # M0 is for columns
+    assert feature_side(mask.T, "better_observed") == "columns"
     assert feature_side(np.ones((4, 6), dtype=bool)) == "rows"  # the smaller K
-    assert feature_side(np.ones((6, 4), dtype=bool)) == "columns"
+    assert feature_side(np.ones((6, 4), dtype=bool), "better_observed") == "columns"
     with pytest.raises(ValueError, match="features"):
         feature_side(mask, "diagonal")
 
 
-def test_a_column_with_exactly_r_observations_is_recovered():
+def test_a_column_with_exactly_r_observations_is_recovered_on_the_rows():
     """100 × 100 rank 5 from 1500 entries, seed 8: one column has 5 = r observations. With the
-    features on the columns the iterates crawl (test MSE 1.3e-3 after 6000 iterations); the
-    default puts them on the better-observed rows."""
+    features on the columns the iterates crawl (test MSE 1.3e-3 after 6000 iterations); on the
+    better-observed rows they converge."""
     p = completion_problem(100, 100, 5, 1500, seed=8)
     assert p.mask.sum(axis=0).min() == 5 < p.mask.sum(axis=1).min()
-    res = linrfm.complete(p.Y_obs, p.mask, max_iter=1000)
+    res = linrfm.complete(p.Y_obs, p.mask, max_iter=1000, features="better_observed")
     assert res.converged
     assert p.test_mse(res.Z) < 1e-6
