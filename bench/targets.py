@@ -10,7 +10,8 @@ target3  seconds per iteration at several d: the dense kernel (its fraction of t
 target4  iterations: complete() defaults vs fixed ridges, to test MSE 1e-3 and to the fixed
          ridge's final accuracy (test-MSE trajectories recorded)
 target5  sample efficiency: 100 × 100 r = 5 from 1500 observations (over many draws, with each
-         draw's identifiability), 1000 × 1000 r = 5 from 2× and 1.5× its degrees of freedom
+         draw's identifiability; defaults and features="better_observed"), 1000 × 1000 r = 5
+         from 2× its degrees of freedom
 """
 
 import logging

@@ -90,7 +90,8 @@ DENSE_PHASES = ("gram_seconds", "solve_seconds", "predict_seconds")
 def dense_phase_seconds(p: CompletionProblem, ridge: float = 1e-2) -> dict[str, float]:
     """Seconds of the three phases of one dense-kernel iteration (α = 1/2, K = G), each timed
     once on the problem's first iterate: the Gram G = ZᵀZ/d1 (one GEMM), the batched row solves
-    (gather K[S_i, S_i], Cholesky) and the prediction Z = C K (sparse–dense product)."""
+    (gather K[S_i, S_i], Cholesky) and the prediction Z = C K (``RowSolver.predict``: sparse–dense,
+    or a GEMM at density ≥ 1/30)."""
     dev, dt = torch.device("cpu"), torch.float64
     rs = RowSolver(p.mask, dev, dt)
     y = torch.as_tensor(p.Y_obs[p.mask], dtype=dt)
