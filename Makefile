@@ -11,11 +11,11 @@ SNAKEMAKE_ARGS ?=
 
 env: $(VENV)/.installed
 
-$(VENV)/.installed: envs/requirements.txt envs/constraints.txt pyproject.toml
+$(VENV)/.installed: envs/requirements.txt envs/constraints.txt pyproject.toml envs/paper/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 		-r envs/requirements.txt -c envs/constraints.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . -e envs/paper
 	touch $@
 
 test: env
@@ -28,7 +28,9 @@ smoke: env
 	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml $(SNAKEMAKE_ARGS)
 
 lint: env
-	$(BIN)/ruff check src tests workflow
+	$(BIN)/ruff check src tests workflow bench
+	$(BIN)/ruff format --check src tests workflow bench
+	$(BIN)/snakefmt --check Snakefile workflow
 	$(BIN)/snakemake --lint
 
 clean-env:

@@ -18,8 +18,8 @@ import logging
 
 import pandas as pd
 
-from linrfm.experiments import bench
-from linrfm.experiments.jobs import start_job
+from linrfm_paper.experiments import bench
+from linrfm_paper.jobs import start_job
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 log = start_job(smk.log[0], smk.threads)

@@ -20,7 +20,7 @@
 # Fig. 5) and Lemma 2 (a missing entry driven to infinity).
 #
 # **How we check.** Every claim is compared with a *direct run of Algorithm 1*:
-# `linrfm.theory.lin_rfm_direct` (dense, numpy): W_t = argmin ‖W‖_F s.t. ⟨A_i M_t, W⟩ = y_i with the
+# `linrfm_paper.theory.lin_rfm_direct` (dense, numpy): W_t = argmin ‖W‖_F s.t. ⟨A_i M_t, W⟩ = y_i with the
 # indicator sensing matrices of the observed entries (SVD-based minimum-norm least squares),
 # Z_t = W_t M_t, M_{t+1} = Z_tᵀZ_t. With ε = 0 the observed entries are interpolated exactly, which
 # is the "modified" Algorithm 1 of Appendix F ((W_t M_t)_Ω = Y_Ω).
@@ -69,9 +69,9 @@ import torch
 from IPython.display import display
 
 import linrfm
-from linrfm import theory as T
+from linrfm_paper import theory as T
 from linrfm.baselines.convex import nuclear_norm_completion
-from linrfm.claims import check_row
+from linrfm_paper.claims import check_row
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()

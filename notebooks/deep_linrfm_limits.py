@@ -75,8 +75,8 @@ from IPython.display import display
 from scipy.optimize import minimize_scalar
 
 import linrfm
-from linrfm import theory as T
-from linrfm.claims import check_row
+from linrfm_paper import theory as T
+from linrfm_paper.claims import check_row
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()

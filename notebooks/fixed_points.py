@@ -29,7 +29,7 @@
 # 1. the closed forms of Corollary 1 against adaptive quadrature of ψ' (`scipy.integrate.quad`);
 # 2. the gradient identity ∇F(Z) = Z φ(ZᵀZ)^{-2} against finite differences of F;
 # 3. lin-RFM (`linrfm.sense`, torch) run to convergence with ε > 0 on small Gaussian sensing
-#    problems: (a) one more step of (4), computed here in numpy (`linrfm.theory.min_norm_step`),
+#    problems: (a) one more step of (4), computed here in numpy (`linrfm_paper.theory.min_norm_step`),
 #    leaves Z unchanged; (b) G lies in span{A_i}: we report ‖P_⊥ vec G‖ / ‖vec G‖ with P_⊥ the
 #    projector onto span{A_i}^⊥ (by SVD of the matrix of vec(A_i)).
 #
@@ -62,8 +62,8 @@ import torch
 from IPython.display import display
 
 import linrfm
-from linrfm import theory as T
-from linrfm.claims import check_row
+from linrfm_paper import theory as T
+from linrfm_paper.claims import check_row
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()

@@ -15,7 +15,7 @@
 #
 # **Network.** f(A) = ⟨A, W^(L)⋯W^(1)⟩ with square d × d layers, trained on the mean square loss
 # ℒ = (1/n) Σ_i (f(A_i) − y_i)² for matrix sensing (Gaussian A_i) and matrix completion
-# (indicator A_i). Code: `linrfm.nfa` (numpy float64 gradient descent; AGOP by torch autograd).
+# (indicator A_i). Code: `linrfm_paper.nfa` (numpy float64 gradient descent; AGOP by torch autograd).
 #
 # **Theorem 2 (Eq. 10).** If the initial weights are balanced, W_0^(ℓ)W_0^(ℓ)ᵀ =
 # W_0^(ℓ+1)ᵀW_0^(ℓ+1), then along gradient flow, for every ℓ and t,
@@ -33,7 +33,7 @@
 # (W^(L−1)ᵀW^(L−1))², and inductively the product from layer ℓ on is (W^(ℓ)ᵀW^(ℓ))^{L−ℓ+1}.
 # Note the factor 1/d1: Eq. (1) averages over the d1 factors, while Eq. (9) (and "= ZᵀZ" in
 # Section 2.2) states the AGOP without it. We compute the AGOP by autograd from the forward pass
-# (`linrfm.nfa.agop`), never from the product formula, and check the formula against it.
+# (`linrfm_paper.nfa.agop`), never from the product formula, and check the formula against it.
 #
 # **Gradient descent.** With G_ℓ = ∂ℒ/∂W^(ℓ) one checks G_ℓW^(ℓ)ᵀ = W^(ℓ+1)ᵀG_{ℓ+1} (the identity of
 # Appendix C), so one step W ← W − ηG changes D_ℓ = W^(ℓ)W^(ℓ)ᵀ − W^(ℓ+1)ᵀW^(ℓ+1) by exactly
@@ -62,7 +62,7 @@ import torch
 from IPython.display import display
 from scipy.integrate import solve_ivp
 
-from linrfm import nfa
+from linrfm_paper import nfa
 
 torch.set_num_threads(1)  # tiny matrices: threading only adds overhead (and the contract: 1 core)
 t_start = time.perf_counter()

@@ -3,7 +3,7 @@
 import numpy as np
 
 import linrfm
-from linrfm.experiments import bench
+from linrfm_paper.experiments import bench
 
 
 def test_published_loop_equals_complete_at_the_same_fixed_ridge():

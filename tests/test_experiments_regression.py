@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from linrfm.experiments.regression import LABELS, METHODS, run_regression
+from linrfm_paper.experiments.regression import LABELS, METHODS, run_regression
 
 LINRFM = {"max_iter": 200, "ridge": 1e-10}
 DIAG_NET = {

@@ -5,9 +5,9 @@ import math
 import pytest
 import torch
 
-from linrfm.experiments import completion, threshold
-from linrfm.experiments.completion import run_completion
-from linrfm.experiments.threshold import find_threshold
+from linrfm_paper.experiments import completion, threshold
+from linrfm_paper.experiments.completion import run_completion
+from linrfm_paper.experiments.threshold import find_threshold
 
 TINY_LINRFM = dict(ridges=[1e-2, 1e-3], max_iter=200, tol=1e-9, target_mse=1e-3, val_fraction=0.1)
 
@@ -100,7 +100,7 @@ def test_bad_arguments_are_rejected():
 
 def test_logs_every_decided_n(monkeypatch, caplog):
     monkeypatch.setattr(completion, "run_completion", FakeRuns({"paper": 37}))
-    with caplog.at_level("INFO", logger="linrfm.experiments"):
+    with caplog.at_level("INFO", logger="linrfm_paper.experiments"):
         (row,) = find_threshold("linrfm_a1", 12, 1, [0], {}, protocol="paper")
     decided = [m for m in caplog.messages if " n=" in m and "success=" in m]
     assert len(decided) == row["n_evaluations"]

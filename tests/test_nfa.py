@@ -1,10 +1,10 @@
-"""Deep linear networks, balancedness and the NFA (Theorem 2, Appendix C): linrfm.nfa."""
+"""Deep linear networks, balancedness and the NFA (Theorem 2, Appendix C): linrfm_paper.nfa."""
 
 import numpy as np
 import pytest
 import torch
 
-from linrfm import nfa
+from linrfm_paper import nfa
 
 
 def _problem(seed: int, d: int = 5, n: int = 12):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from linrfm import claims as C
+from linrfm_paper import claims as C
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "paper_checks/claims.yaml"

@@ -116,7 +116,7 @@ def test_min_norm_solve_fits_a_consistent_singular_system():
 def test_sense_fits_appendix_f_3x3_example_at_eps_zero():
     """Appendix F, Lemma 1: lin-RFM (α = 1, ε = 0) on the 3 × 3 example interpolates every step and
     recovers the rank-1 all-ones matrix although M_t becomes singular."""
-    from linrfm.theory import lin_rfm_direct  # independent numpy Algorithm 1
+    from linrfm_paper.theory import lin_rfm_direct  # independent numpy Algorithm 1
 
     mask = np.array([[1, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=bool)
     A = np.stack([np.eye(9)[k].reshape(3, 3) for k in np.flatnonzero(mask.ravel())])

@@ -1,10 +1,10 @@
-"""Numeric tests of linrfm.theory against quadrature and direct runs of Algorithms 1 and 2."""
+"""Numeric tests of linrfm_paper.theory against quadrature and direct runs of Algorithms 1 and 2."""
 
 import numpy as np
 import pytest
 
 import linrfm
-from linrfm import theory as T
+from linrfm_paper import theory as T
 
 ALPHAS = [0.125, 0.25, 0.375, 0.5, 0.75, 1.0, 1.5]
 EPSS = [1.0, 1e-2, 1e-4]

@@ -8,7 +8,7 @@ import torch
 
 import linrfm
 from linrfm.data import completion_problem, degrees_of_freedom
-from linrfm.experiments.provenance import provenance
+from linrfm_paper.provenance import provenance
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 logging.basicConfig(filename=smk.log[0], level=logging.INFO, format="%(asctime)s %(message)s")

@@ -2,9 +2,9 @@
 
 import datetime
 
-from linrfm.claims import write_report
-from linrfm.experiments.jobs import start_job
-from linrfm.experiments.provenance import provenance
+from linrfm_paper.claims import write_report
+from linrfm_paper.jobs import start_job
+from linrfm_paper.provenance import provenance
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 log = start_job(smk.log[0], smk.threads)
@@ -17,7 +17,7 @@ header = (
     "**not run** (the table is missing or this config's scale cannot decide the claim). Figure "
     "claims are decided twice: under the paper's protocol (ridge and early stop chosen on test "
     "error, Appendix E) and under the honest protocol (observed entries only). Rules and "
-    "tolerances: `paper_checks/claims.yaml` and `src/linrfm/claims.py`; printed formulas that "
+    "tolerances: `paper_checks/claims.yaml` and `src/linrfm_paper/claims.py`; printed formulas that "
     "disagree with direct runs: `paper_checks/ERRATA.md`."
 )
 verdicts = write_report(

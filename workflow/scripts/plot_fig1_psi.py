@@ -1,7 +1,7 @@
 """Fig. 1B: ψ of Corollary 1 for several α, normalised so that ψ(0) = 0.
 
 ψ(r) = ∫_0^r s/(s² + ε)^{2α} ds (Theorem 1 with φ(s) = (s + ε)^α), drawn from the closed form of
-Corollary 1 minus its value at 0 (``linrfm.theory.psi_normalised``). The caption of Fig. 1 only says
+Corollary 1 minus its value at 0 (``linrfm_paper.theory.psi_normalised``). The caption of Fig. 1 only says
 "normalized so that ψ(0) = 0"; the text gives neither the α values nor ε, so both are ours
 (params ``alphas``, ``eps``; ε > 0 is needed for ψ(0) to be finite when α ≥ 1/2).
 
@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from linrfm.theory import psi_closed_form_kind, psi_normalised  # noqa: E402
+from linrfm_paper.theory import psi_closed_form_kind, psi_normalised  # noqa: E402
 
 DEFAULT_ALPHAS = (0.125, 0.25, 0.375, 0.5, 0.75, 1.0)
 

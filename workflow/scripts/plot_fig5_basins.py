@@ -3,7 +3,7 @@
 Y = [[a, b], [c, ?], [?, d]] observed; Algorithm 1 completes it as [[a, b], [c, c x_t], [d y_t, d]]
 with (x_{t+1}, y_{t+1}) = f(x_t, y_t), f = (B(A+C)/(A²+B²), B(A+C)/(B²+C²)),
 A = a² + c² + d²y², B = ab + c²x + d²y, C = b² + d² + c²x² (derived from Algorithm 1 and checked
-against direct runs in notebooks/appendix_f.py; ``linrfm.theory.prop2_map``). Each panel shows the
+against direct runs in notebooks/appendix_f.py; ``linrfm_paper.theory.prop2_map``). Each panel shows the
 vector field f(x, y) − (x, y) (one step of the map; streamlines coloured by the step length), the
 attractor u = (b/a, a/b) in red (the rank-1 completion), and the orbit from x_0 = y_0 = 0 (M_0 = I)
 in black. Panel titles give the Jacobian's top eigenvalue at u,
@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
-from linrfm.theory import prop2_attractor, prop2_map, prop2_top_eigenvalue_printed  # noqa: E402
+from linrfm_paper.theory import prop2_attractor, prop2_map, prop2_top_eigenvalue_printed  # noqa: E402
 
 DEFAULT_CASES = (
     {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0},

@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 import torch
 
-from linrfm.experiments.completion import run_completion
+from linrfm_paper.experiments.completion import run_completion
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 logging.basicConfig(

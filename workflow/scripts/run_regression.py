@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 import torch
 
-from linrfm.experiments.regression import run_regression
+from linrfm_paper.experiments.regression import run_regression
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 logging.basicConfig(

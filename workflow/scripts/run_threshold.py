@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 import torch
 
-from linrfm.experiments.threshold import find_threshold
+from linrfm_paper.experiments.threshold import find_threshold
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 logging.basicConfig(

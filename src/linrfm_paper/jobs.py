@@ -15,4 +15,4 @@ def start_job(log_path: str, threads: int) -> logging.Logger:
         filename=log_path, level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
     )
     torch.set_num_threads(max(1, int(threads)))
-    return logging.getLogger("linrfm.experiments")
+    return logging.getLogger("linrfm_paper.experiments")

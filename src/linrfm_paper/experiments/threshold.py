@@ -5,7 +5,7 @@ For one (method, d, rank) the *threshold* is the smallest n with ``success(n)``,
     success(n) = test MSE < ``target_mse`` (paper: 1e-3) in ALL seeds, under one protocol,
 
 each seed being the problem ``completion_problem(d, d, rank, n, seed)`` solved by
-:func:`~linrfm.experiments.completion.run_completion`. The paper (Fig. 4) reports this number per
+:func:`~linrfm_paper.experiments.completion.run_completion`. The paper (Fig. 4) reports this number per
 rank over 5 draws, against the degrees of freedom 2dr − r².
 
 Search, instead of a dense sweep over n:
@@ -43,12 +43,12 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..data import degrees_of_freedom
+from linrfm.data import degrees_of_freedom
 from . import completion
 from .completion import LABELS, METHODS
-from .provenance import provenance
+from ..provenance import provenance
 
-log = logging.getLogger("linrfm.experiments")
+log = logging.getLogger("linrfm_paper.experiments")
 
 PROTOCOLS = ("paper", "honest")
 
@@ -186,7 +186,7 @@ def find_threshold(
 
     Parameters
     ----------
-    method : one of :data:`~linrfm.experiments.completion.METHODS`.
+    method : one of :data:`~linrfm_paper.experiments.completion.METHODS`.
     d, rank : square d × d matrices of rank ``rank``.
     seeds : the data draws (paper: 5); success needs all of them.
     settings : the method's hyper-parameters, passed to ``run_completion``.

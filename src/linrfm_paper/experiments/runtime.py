@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._backend import resolve_device
-from ..baselines import deep_linear_completion
-from ..data import CompletionProblem, completion_problem
-from ..solvers.completion import complete
-from .provenance import provenance
+from linrfm._backend import resolve_device
+from linrfm.baselines import deep_linear_completion
+from linrfm.data import CompletionProblem, completion_problem
+from linrfm.solvers.completion import complete
+from ..provenance import provenance
 
-log = logging.getLogger("linrfm.experiments")
+log = logging.getLogger("linrfm_paper.experiments")
 
 #: Section 4, "Runtime": seconds to < 1e-3 test MSE at 5000 × 5000 rank 10, 10^6 observations.
 PAPER_SECONDS = {"linrfm_a0.5": 559.0, "dln2": 5095.0, "dln3": 1779.0}

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..data import CompletionProblem, completion_problem
-from ..solvers.completion import choose_kernel, complete, feature_side
-from ..solvers.lowrank import LowRankCompletion, complete_lowrank
-from ..solvers.rowsolve import RowSolver
-from .provenance import provenance
+from linrfm.data import CompletionProblem, completion_problem
+from linrfm.solvers.completion import choose_kernel, complete, feature_side
+from linrfm.solvers.lowrank import LowRankCompletion, complete_lowrank
+from linrfm.solvers.rowsolve import RowSolver
+from ..provenance import provenance
 
 
 def published_loop(

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from ..baselines import deep_linear_completion, nuclear_norm_completion
-from ..data import CompletionProblem, completion_problem
-from ..protocols import honest_protocol, paper_protocol
-from .provenance import provenance
+from linrfm.baselines import deep_linear_completion, nuclear_norm_completion
+from linrfm.data import CompletionProblem, completion_problem
+from linrfm.protocols import honest_protocol, paper_protocol
+from ..provenance import provenance
 
-log = logging.getLogger("linrfm.experiments")
+log = logging.getLogger("linrfm_paper.experiments")
 
 LINRFM_ALPHAS = {"linrfm_a0.5": 0.5, "linrfm_a1": 1.0}
 NET_DEPTHS = {"dln2": 2, "dln3": 3}

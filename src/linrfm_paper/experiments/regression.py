@@ -15,7 +15,7 @@ Methods (``METHODS``) and the settings each reads from ``config["regression"]``:
   (paper: 1e-10, the variance of the i.i.d. Gaussian initial weights), ``max_steps`` (paper:
   1e5), ``check_every`` (steps between stopping checks), ``tol`` and ``target_mse``.
 
-Two protocols, as for completion (:mod:`linrfm.experiments.completion`):
+Two protocols, as for completion (:mod:`linrfm_paper.experiments.completion`):
 
 - ``paper``: Appendix E — the diagonal net stops once its test MSE falls below ``target_mse``
   (paper: 1e-3), checked every ``check_every`` steps;
@@ -24,7 +24,7 @@ Two protocols, as for completion (:mod:`linrfm.experiments.completion`):
 
 Every row holds the parameters (method, label, d, rank, n, seed), the protocol, the test MSE,
 the iterations (lin-RFM iterations, solver iterations for ℓ1, gradient steps for the net), the
-seconds of the fit and :func:`~linrfm.experiments.provenance.provenance`.
+seconds of the fit and :func:`~linrfm_paper.provenance.provenance`.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from typing import Any
 
 import numpy as np
 
-from ..baselines import diagonal_net_regression, l1_regression
-from ..data import RegressionProblem, sparse_regression_problem
-from ..solvers.sparse import sparse_regression
-from .provenance import provenance
+from linrfm.baselines import diagonal_net_regression, l1_regression
+from linrfm.data import RegressionProblem, sparse_regression_problem
+from linrfm.solvers.sparse import sparse_regression
+from ..provenance import provenance
 
-log = logging.getLogger("linrfm.experiments")
+log = logging.getLogger("linrfm_paper.experiments")
 
 LINRFM_ALPHAS = {"linrfm_a0.25": 0.25, "linrfm_a0.5": 0.5, "linrfm_a1": 1.0}
 METHODS = (*LINRFM_ALPHAS, "l1", "diag_net")
