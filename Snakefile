@@ -27,6 +27,7 @@ include: "workflow/rules/paper_checks.smk"
 
 
 rule all:
+    default_target: True
     """Every target of the reproduction."""
     input:
         "figures/fig1_psi.pdf",
@@ -40,4 +41,3 @@ rule all:
         expand("results/notebooks/{name}.ipynb", name=NOTEBOOKS),
         "results/library_check.csv",
         "results/paper_checks.md",
-    default_target: True

@@ -17,15 +17,15 @@ rule bench_target:
         "logs/bench/{target}.log",
     wildcard_constraints:
         target="|".join(BENCH_TARGETS),
-    params:
-        c=lambda w: BENCH[w.target],
+    conda:
+        "../../envs/linrfm.yaml"
     threads: BENCH["threads"]
     resources:
         mem_mb=8000,
         runtime=60,
         bench_slot=1,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        c=lambda w: BENCH[w.target],
     script:
         "../../bench/targets.py"
 
@@ -34,15 +34,19 @@ rule bench_scaling_plot:
     input:
         "results/bench/target3.csv",
     output:
-        report("figures/scaling.pdf", caption="../report/scaling.rst", category="Benchmark"),
+        report(
+            "figures/scaling.pdf",
+            caption="../report/scaling.rst",
+            category="Benchmark",
+        ),
         "figures/scaling.png",
     log:
         "logs/bench_scaling_plot.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../../bench/plot_scaling.py"

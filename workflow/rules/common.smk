@@ -3,7 +3,6 @@ import re
 
 from snakemake.utils import validate
 
-
 validate(config, "../schemas/config.schema.yaml")
 
 

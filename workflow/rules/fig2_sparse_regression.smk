@@ -1,7 +1,6 @@
 import math
 import re
 
-
 FIG2 = "fig2_sparse_regression"
 FIG2_METHODS = ["linrfm_a0.25", "linrfm_a0.5", "linrfm_a1", "l1", "diag_net"]
 # The paper's legend order (lin-RFM alphas, diagonal net, minimum l1), for the plot.
@@ -31,7 +30,11 @@ FIG2_POINTS = [
 # Hyper-parameters of each method from config["regression"]: lin-RFM -> "linrfm" {max_iter, ridge};
 # diag_net -> "diag_net" {lr, init_var, max_steps, check_every, tol, target_mse}; l1 has none.
 FIG2_SETTINGS = {
-    **{m: config["regression"]["linrfm"] for m in FIG2_METHODS if m.startswith("linrfm")},
+    **{
+        m: config["regression"]["linrfm"]
+        for m in FIG2_METHODS
+        if m.startswith("linrfm")
+    },
     "l1": {},
     "diag_net": config["regression"]["diag_net"],
 }
@@ -49,16 +52,16 @@ rule fig2_run:
         n=r"\d+",
         seed=r"\d+",
         method="|".join(re.escape(m) for m in FIG2_METHODS),
-    params:
-        method=lambda w: w.method,
-        settings=lambda w: FIG2_SETTINGS[w.method],
-        n_test=config[FIG2].get("n_test", 10000),
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=60,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        method=lambda w: w.method,
+        settings=lambda w: FIG2_SETTINGS[w.method],
+        n_test=config[FIG2].get("n_test", 10000),
     script:
         "../scripts/run_regression.py"
 
@@ -76,12 +79,12 @@ rule fig2_table:
         "results/fig2.csv",
     log:
         "logs/fig2_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -99,16 +102,16 @@ rule fig2_plot:
         "figures/fig2_sparse_regression.png",
     log:
         "logs/fig2_plot.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         protocol=config["protocol_shown"],
         hue_order=FIG2_LABEL_ORDER,
         mse_floor=1e-12,
         title="Fig. 2: sparse linear regression",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/plot_regression.py"

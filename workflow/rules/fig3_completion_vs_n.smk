@@ -7,15 +7,15 @@ rule fig3_run:
         "results/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
     log:
         "logs/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
-    params:
-        method=lambda w: w.method,
-        settings=lambda w: method_settings(w.method),
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=120,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        method=lambda w: w.method,
+        settings=lambda w: method_settings(w.method),
     script:
         "../scripts/run_completion.py"
 
@@ -32,12 +32,12 @@ rule fig3_table:
         "results/fig3.csv",
     log:
         "logs/fig3_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -46,10 +46,20 @@ rule fig3_plot:
     input:
         "results/fig3.csv",
     output:
-        report("figures/fig3_completion_vs_n.pdf", caption="../report/fig3.rst", category="Figure 3"),
+        report(
+            "figures/fig3_completion_vs_n.pdf",
+            caption="../report/fig3.rst",
+            category="Figure 3",
+        ),
         "figures/fig3_completion_vs_n.png",
     log:
         "logs/fig3_plot.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         protocol=config["protocol_shown"],
         hue="label",
@@ -61,11 +71,5 @@ rule fig3_plot:
             "nuclear norm",
         ],
         title="Fig. 3: low-rank matrix completion",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/plot_completion_vs_n.py"

@@ -14,6 +14,12 @@ rule fig4_run:
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=240,
     params:
         method=lambda w: w.method,
         # method_settings(method); the nets' step cap replaced by net_max_steps when it is set
@@ -27,12 +33,6 @@ rule fig4_run:
         },
         seeds=config[FIG4]["seeds"],
         rel_tol=config[FIG4]["rel_tol"],
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=240,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/run_threshold.py"
 
@@ -49,12 +49,12 @@ rule fig4_table:
         "results/fig4.csv",
     log:
         "logs/fig4_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -71,6 +71,12 @@ rule fig4_plot:
         "figures/fig4_threshold_vs_rank.png",
     log:
         "logs/fig4_plot.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         protocol=config["protocol_shown"],
         hue_order=[
@@ -81,11 +87,5 @@ rule fig4_plot:
             "nuclear norm",
         ],
         title="Fig. 4: observations needed vs rank",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/plot_threshold.py"

@@ -7,16 +7,19 @@ rule fig6_run:
         "results/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.csv",
     log:
         "logs/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.log",
-    params:
-        method="linrfm_a1",
-        settings=lambda w: {**config["completion"]["linrfm"], "ridges": [float(w.ridge)]},
-        extra=lambda w: {"ridge_setting": float(w.ridge)},
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=60,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        method="linrfm_a1",
+        settings=lambda w: {
+            **config["completion"]["linrfm"],
+            "ridges": [float(w.ridge)],
+        },
+        extra=lambda w: {"ridge_setting": float(w.ridge)},
     script:
         "../scripts/run_completion.py"
 
@@ -33,12 +36,12 @@ rule fig6_table:
         "results/fig6.csv",
     log:
         "logs/fig6_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -47,21 +50,25 @@ rule fig6_plot:
     input:
         "results/fig6.csv",
     output:
-        report("figures/fig6_ridge_sweep.pdf", caption="../report/fig6.rst", category="Figure 6"),
+        report(
+            "figures/fig6_ridge_sweep.pdf",
+            caption="../report/fig6.rst",
+            category="Figure 6",
+        ),
         "figures/fig6_ridge_sweep.png",
     log:
         "logs/fig6_plot.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         protocol=config["protocol_shown"],
         hue="ridge_setting",
         legend_title="ridge λ",
         hue_order=config[FIG6]["ridges"],
         title="Fig. 6: lin-RFM α = 1 across the ridge λ",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/plot_completion_vs_n.py"

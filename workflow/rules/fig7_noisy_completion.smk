@@ -7,16 +7,16 @@ rule fig7_run:
         "results/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.csv",
     log:
         "logs/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.log",
-    params:
-        method=lambda w: w.method,
-        settings=lambda w: fig7_settings(w.method),
-        noise_std=lambda w: float(w.sigma),
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=120,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        method=lambda w: w.method,
+        settings=lambda w: fig7_settings(w.method),
+        noise_std=lambda w: float(w.sigma),
     script:
         "../scripts/run_completion.py"
 
@@ -36,12 +36,12 @@ rule fig7_table:
         "results/fig7.csv",
     log:
         "logs/fig7_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -51,11 +51,19 @@ rule fig7_plot:
         "results/fig7.csv",
     output:
         report(
-            "figures/fig7_noisy_completion.pdf", caption="../report/fig7.rst", category="Figure 7"
+            "figures/fig7_noisy_completion.pdf",
+            caption="../report/fig7.rst",
+            category="Figure 7",
         ),
         "figures/fig7_noisy_completion.png",
     log:
         "logs/fig7_plot.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         protocol=config["protocol_shown"],
         x="noise_std",
@@ -69,11 +77,5 @@ rule fig7_plot:
             "nuclear norm",
         ],
         title="Fig. 7: noisy matrix completion",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/plot_completion_vs_n.py"

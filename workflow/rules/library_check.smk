@@ -4,9 +4,9 @@ rule library_check_run:
         "results/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.csv",
     log:
         "logs/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.log",
-    threads: 1
     conda:
         "../../envs/linrfm.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
@@ -26,9 +26,9 @@ rule library_check:
         "results/library_check.csv",
     log:
         "logs/library_check.log",
-    threads: 1
     conda:
         "../../envs/linrfm.yaml"
+    threads: 1
     resources:
         mem_mb=500,
         runtime=5,

@@ -3,7 +3,8 @@ NOTEBOOKS = list(config["notebooks"])
 
 rule notebook:
     """Execute a theory notebook (notebooks/<name>.py) with papermill; its last cell writes the
-    table of checks (claim, expected, measured, verdict) that the claims report reads."""
+    table of checks (claim, expected, measured, verdict) that the claims report reads.
+    """
     input:
         notebook="notebooks/{name}.py",
     output:
@@ -13,13 +14,13 @@ rule notebook:
         "logs/notebooks/{name}.log",
     wildcard_constraints:
         name="|".join(NOTEBOOKS),
-    params:
-        parameters=lambda w: config["notebooks"][w.name],
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=30,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        parameters=lambda w: config["notebooks"][w.name],
     script:
         "../scripts/run_notebook.py"

@@ -11,14 +11,14 @@ rule svd_free_run:
     wildcard_constraints:
         method="svd_free|eigh",
         d=r"\d+",
-    params:
-        c=config[SVD],
+    conda:
+        "../../envs/linrfm.yaml"
     threads: config[SVD]["threads"]
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        c=config[SVD],
     script:
         "../scripts/run_svd_free.py"
 
@@ -34,12 +34,12 @@ rule svd_free_table:
         "results/svd_free_vs_eigh.csv",
     log:
         "logs/svd_free_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -60,15 +60,15 @@ rule paper_checks:
         json="results/paper_checks.json",
     log:
         "logs/paper_checks.log",
-    params:
-        tables=CHECK_TABLES,
-        notebooks=NOTEBOOKS,
-        config_name=config_name(),
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        tables=CHECK_TABLES,
+        notebooks=NOTEBOOKS,
+        config_name=config_name(),
     script:
         "../scripts/paper_checks.py"

@@ -10,15 +10,15 @@ rule runtime_run:
         "logs/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
     wildcard_constraints:
         method="|".join(re.escape(m) for m in config[RUNTIME]["methods"]),
-    params:
-        settings=lambda w: runtime_settings(w.method),
-    threads: config[RUNTIME]["threads"]
-    resources:
-        mem_mb=config[RUNTIME]["mem_mb"],
-        runtime=lambda w: int(config[RUNTIME]["time_limit_s"] / 60) + 15,
-        **({"gpu": 1} if config[RUNTIME]["device"] == "cuda" else {}),
     conda:
         "../../envs/linrfm.yaml"
+    threads: config[RUNTIME]["threads"]
+    resources:
+        **({"gpu": 1} if config[RUNTIME]["device"] == "cuda" else {}),
+        mem_mb=config[RUNTIME]["mem_mb"],
+        runtime=lambda w: int(config[RUNTIME]["time_limit_s"] / 60) + 15,
+    params:
+        settings=lambda w: runtime_settings(w.method),
     script:
         "../scripts/run_runtime.py"
 
@@ -37,12 +37,12 @@ rule runtime_table:
         "results/runtime.csv",
     log:
         "logs/runtime_table.log",
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
     script:
         "../scripts/collect_tables.py"
 
@@ -59,13 +59,13 @@ rule runtime_plot:
         "figures/runtime.png",
     log:
         "logs/runtime_plot.log",
-    params:
-        method_order=["linrfm_a0.5", "dln2", "dln3"],
+    conda:
+        "../../envs/linrfm.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/linrfm.yaml"
+    params:
+        method_order=["linrfm_a0.5", "dln2", "dln3"],
     script:
         "../scripts/plot_runtime.py"

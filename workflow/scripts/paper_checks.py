@@ -17,8 +17,8 @@ header = (
     "**not run** (the table is missing or this config's scale cannot decide the claim). Figure "
     "claims are decided twice: under the paper's protocol (ridge and early stop chosen on test "
     "error, Appendix E) and under the honest protocol (observed entries only). Rules and "
-    "tolerances: `paper_checks/claims.yaml` and `src/linrfm_paper/claims.py`; printed formulas that "
-    "disagree with direct runs: `paper_checks/ERRATA.md`."
+    "tolerances: `paper_checks/claims.yaml` and `src/linrfm_paper/claims.py`; printed formulas "
+    "that disagree with direct runs: `paper_checks/ERRATA.md`."
 )
 verdicts = write_report(
     smk.input.registry,

@@ -1,8 +1,8 @@
 """Fig. 1B: ψ of Corollary 1 for several α, normalised so that ψ(0) = 0.
 
 ψ(r) = ∫_0^r s/(s² + ε)^{2α} ds (Theorem 1 with φ(s) = (s + ε)^α), drawn from the closed form of
-Corollary 1 minus its value at 0 (``linrfm_paper.theory.psi_normalised``). The caption of Fig. 1 only says
-"normalized so that ψ(0) = 0"; the text gives neither the α values nor ε, so both are ours
+Corollary 1 minus its value at 0 (``linrfm_paper.theory.psi_normalised``). The caption of Fig. 1
+only says "normalized so that ψ(0) = 0"; the text gives neither the α values nor ε, so both are ours
 (params ``alphas``, ``eps``; ε > 0 is needed for ψ(0) to be finite when α ≥ 1/2).
 
 Left: ψ(r) − ψ(0) on a log axis (the scales differ by orders of magnitude: ~r for α = 1/4,
@@ -12,7 +12,6 @@ at r_max, to compare shapes (larger α: steeper at 0, flatter away from 0, i.e. 
 Snakemake: ``output.pdf``, ``output.png``; optional ``params.alphas``, ``params.eps``,
 ``params.r_max``. Standalone: ``python plot_fig1_psi.py OUT.pdf OUT.png``.
 """
-
 
 import sys
 from collections.abc import Sequence

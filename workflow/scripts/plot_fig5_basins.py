@@ -3,10 +3,10 @@
 Y = [[a, b], [c, ?], [?, d]] observed; Algorithm 1 completes it as [[a, b], [c, c x_t], [d y_t, d]]
 with (x_{t+1}, y_{t+1}) = f(x_t, y_t), f = (B(A+C)/(A²+B²), B(A+C)/(B²+C²)),
 A = a² + c² + d²y², B = ab + c²x + d²y, C = b² + d² + c²x² (derived from Algorithm 1 and checked
-against direct runs in notebooks/appendix_f.py; ``linrfm_paper.theory.prop2_map``). Each panel shows the
-vector field f(x, y) − (x, y) (one step of the map; streamlines coloured by the step length), the
-attractor u = (b/a, a/b) in red (the rank-1 completion), and the orbit from x_0 = y_0 = 0 (M_0 = I)
-in black. Panel titles give the Jacobian's top eigenvalue at u,
+against direct runs in notebooks/appendix_f.py; ``linrfm_paper.theory.prop2_map``). Each panel shows
+the vector field f(x, y) − (x, y) (one step of the map; streamlines coloured by the step length),
+the attractor u = (b/a, a/b) in red (the rank-1 completion), and the orbit from x_0 = y_0 = 0
+(M_0 = I) in black. Panel titles give the Jacobian's top eigenvalue at u,
 λ = (a²d² + b²c²)/(a²b² + a²d² + b²c²) (smaller λ, stronger attractor). The paper does not list
 its (a, b, c, d) values; ``params.cases`` chooses them (the last ones may scale a, b with c, d
 fixed, as the caption's right-hand plot).
@@ -14,7 +14,6 @@ fixed, as the caption's right-hand plot).
 Snakemake: ``output.pdf``, ``output.png``, ``params.cases`` = list of {a, b, c, d}; optional
 ``params.steps`` (orbit length). Standalone: ``python plot_fig5_basins.py OUT.pdf OUT.png``.
 """
-
 
 import sys
 from collections.abc import Mapping, Sequence

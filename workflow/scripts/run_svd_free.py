@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from linrfm_paper.jobs import start_job
 from linrfm_paper.experiments.runtime import seconds_per_iteration
+from linrfm_paper.jobs import start_job
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 start_job(smk.log[0], smk.threads)

@@ -19,6 +19,7 @@ from linrfm.data import CompletionProblem, completion_problem
 from linrfm.solvers.completion import choose_kernel, complete, feature_side
 from linrfm.solvers.lowrank import LowRankCompletion, complete_lowrank
 from linrfm.solvers.rowsolve import RowSolver
+
 from ..provenance import provenance
 
 

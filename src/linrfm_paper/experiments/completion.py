@@ -23,6 +23,7 @@ import numpy as np
 from linrfm.baselines import deep_linear_completion, nuclear_norm_completion
 from linrfm.data import CompletionProblem, completion_problem
 from linrfm.protocols import honest_protocol, paper_protocol
+
 from ..provenance import provenance
 
 log = logging.getLogger("linrfm_paper.experiments")

@@ -39,6 +39,7 @@ import numpy as np
 from linrfm.baselines import diagonal_net_regression, l1_regression
 from linrfm.data import RegressionProblem, sparse_regression_problem
 from linrfm.solvers.sparse import sparse_regression
+
 from ..provenance import provenance
 
 log = logging.getLogger("linrfm_paper.experiments")

@@ -23,6 +23,7 @@ from linrfm._backend import resolve_device
 from linrfm.baselines import deep_linear_completion
 from linrfm.data import CompletionProblem, completion_problem
 from linrfm.solvers.completion import complete
+
 from ..provenance import provenance
 
 log = logging.getLogger("linrfm_paper.experiments")

@@ -5,8 +5,8 @@ For one (method, d, rank) the *threshold* is the smallest n with ``success(n)``,
     success(n) = test MSE < ``target_mse`` (paper: 1e-3) in ALL seeds, under one protocol,
 
 each seed being the problem ``completion_problem(d, d, rank, n, seed)`` solved by
-:func:`~linrfm_paper.experiments.completion.run_completion`. The paper (Fig. 4) reports this number per
-rank over 5 draws, against the degrees of freedom 2dr − r².
+:func:`~linrfm_paper.experiments.completion.run_completion`. The paper (Fig. 4) reports this
+number per rank over 5 draws, against the degrees of freedom 2dr − r².
 
 Search, instead of a dense sweep over n:
 
@@ -44,9 +44,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from linrfm.data import degrees_of_freedom
+
+from ..provenance import provenance
 from . import completion
 from .completion import LABELS, METHODS
-from ..provenance import provenance
 
 log = logging.getLogger("linrfm_paper.experiments")
 
