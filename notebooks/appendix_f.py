@@ -20,10 +20,10 @@
 # Fig. 5) and Lemma 2 (a missing entry driven to infinity).
 #
 # **How we check.** Every claim is compared with a *direct run of Algorithm 1*:
-# `linrfm_paper.theory.lin_rfm_direct` (dense, numpy): W_t = argmin ‖W‖_F s.t. ⟨A_i M_t, W⟩ = y_i with the
-# indicator sensing matrices of the observed entries (SVD-based minimum-norm least squares),
-# Z_t = W_t M_t, M_{t+1} = Z_tᵀZ_t. With ε = 0 the observed entries are interpolated exactly, which
-# is the "modified" Algorithm 1 of Appendix F ((W_t M_t)_Ω = Y_Ω).
+# `linrfm_paper.theory.lin_rfm_direct` (dense, numpy): W_t = argmin ‖W‖_F s.t. ⟨A_i M_t, W⟩ = y_i
+# with the indicator sensing matrices of the observed entries (SVD-based minimum-norm least
+# squares), Z_t = W_t M_t, M_{t+1} = Z_tᵀZ_t. With ε = 0 the observed entries are interpolated
+# exactly, which is the "modified" Algorithm 1 of Appendix F ((W_t M_t)_Ω = Y_Ω).
 #
 # *Our derivation of the 2-D map (Proposition 2).* Step 1 decouples over rows: a row observed on
 # one column j gives z_i = Y_ij (M²)_{j,:}/(M²)_{jj}. For Y = [[a, b], [c, ?], [?, d]] this is
@@ -69,18 +69,14 @@ import torch
 from IPython.display import display
 
 import linrfm
-from linrfm_paper import theory as T
 from linrfm.baselines.convex import nuclear_norm_completion
-from linrfm_paper.claims import check_row
+from linrfm_paper import theory as T
+from linrfm_paper.claims import Checks
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()
 rng = np.random.default_rng(seed)
-rows: list[dict] = []
-
-
-def row(*args, **kwargs):
-    rows.append(check_row(*args, **kwargs))
+checks = Checks()
 
 
 def rel(X, Y):
@@ -116,7 +112,7 @@ print(
 )
 print("printed Y_nn singular values", sv_pr, "; √2 ± 1 =", np.sqrt(2) + 1, np.sqrt(2) - 1)
 
-A1 = T.indicator_sensing((3, 3), mask1)
+A1 = T.indicator_sensing(mask1)
 Zs1 = T.lin_rfm_direct(A1, Y1[mask1], alpha=1.0, eps=0.0, n_steps=lem1_steps)
 err1 = rel(Zs1[-1], Y1)
 sv1 = np.linalg.svd(Zs1[-1], compute_uv=False)
@@ -131,7 +127,7 @@ print("linrfm.sense, 20 steps:\n", np.round(lib.Z, 6), "\nresidual on Ω:", lib.
 TOL_NN = 1e-5
 nn_val = float(nn.extras["objective"])
 ok_nn = abs(nn_val - 2 * np.sqrt(2)) < TOL_NN and np.max(np.abs(nn.Z - Y_nn_printed)) < 1e-4
-row(
+checks.add(
     "lem1_nuclear_norm_3x3",
     "Appendix F, Example after Lemma 1",
     "min nuclear norm completion is Y_nn = [[1,1,1],[1,½,½],[1,½,½]], ‖Y_nn‖_* = √(3−2√2)+√(3+2√2) "
@@ -142,7 +138,7 @@ row(
     "CVXPY (CLARABEL) via linrfm.baselines.convex.nuclear_norm_completion; "
     "√(3∓2√2) = √2∓1 so the printed value is 2√2",
 )
-row(
+checks.add(
     "lem1_printed_rank",
     "Appendix F, Example after Lemma 1",
     "as printed: the minimum nuclear norm solution Y_nn is a rank 3 matrix",
@@ -152,7 +148,7 @@ row(
     "erratum: Y_nn has rank 2 (rows 2 and 3 are equal), singular values √2+1, √2−1, 0; "
     "the point of the example (nuclear norm does not recover the rank-1 Y#) stands",
 )
-row(
+checks.add(
     "lem1_printed_rank_corrected",
     "Appendix F, Example after Lemma 1 (corrected)",
     "Y_nn has rank 2 with singular values √2 + 1, √2 − 1, 0",
@@ -164,7 +160,7 @@ row(
     and np.allclose(sv_nn[:2], [np.sqrt(2) + 1, np.sqrt(2) - 1], atol=1e-4),
     f"CVXPY singular values {np.round(sv_nn, 6).tolist()}",
 )
-row(
+checks.add(
     "lem1_linrfm_rank1",
     "Appendix F, Lemma 1 and Example",
     "lin-RFM (α = 1, ε = 0, M_0 = I) on the 3×3 example converges and recovers Y# = ones(3, 3)",
@@ -194,7 +190,7 @@ m = 1 + len(col2)
 mask_p1 = np.zeros((m, 2), dtype=bool)
 mask_p1[0, :] = True
 mask_p1[1:, 1] = True
-A_p1 = T.indicator_sensing((m, 2), mask_p1)
+A_p1 = T.indicator_sensing(mask_p1)
 y_p1 = np.concatenate([[a1, b1], col2])
 Y_r1 = np.column_stack([np.concatenate([[a1], col2 * a1 / b1]), np.concatenate([[b1], col2])])
 e0, v0 = prop1_offdiag, prop1_v
@@ -228,7 +224,7 @@ print(f"a={a1}, b={b1}, s={s1}, threshold −b(a²+b²+s)/(as) = {thr:.4f}")
 display(sweepdf)
 agree = bool((sweepdf.predicted_rank1 == sweepdf.observed_rank1).all())
 both_sides = bool(sweepdf.predicted_rank1.any() and (~sweepdf.predicted_rank1).any())
-row(
+checks.add(
     "prop1_basin_threshold",
     "Appendix F, Proposition 1",
     "Algorithm 1 (φ = id, M_0 = [[u,ε],[ε,v]]) converges to a rank-1 completion iff "
@@ -242,7 +238,7 @@ row(
     f"{sweepdf.rel_err_to_rank1[~sweepdf.predicted_rank1].min():.0f}, k_T ≈ "
     f"{sweepdf.k_T[~sweepdf.predicted_rank1].max():.0f} → −∞",
 )
-row(
+checks.add(
     "prop1_recursion",
     "Appendix F, proof of Proposition 1",
     "k_{t+1} = (a²+b²+s+k_t²s)(ab+k_t s)/((ab+k_t s)²+(s+b²)²) (c² replaced by s)",
@@ -265,7 +261,7 @@ row(
 
 # %%
 mask2 = np.array([[1, 1], [1, 0], [0, 1]], dtype=bool)
-A2 = T.indicator_sensing((3, 2), mask2)
+A2 = T.indicator_sensing(mask2)
 p2 = []
 for a, b, c, d in prop2_cases:
     y2 = np.array([a, b, c, d])
@@ -317,7 +313,7 @@ display(p2df)
 
 # %%
 TOL_MAP, TOL_EIG, TOL_RATE = 1e-6, 1e-6, 2e-2
-row(
+checks.add(
     "prop2_map_derived",
     "Appendix F, proof of Proposition 2 (our derivation)",
     "(x_{t+1}, y_{t+1}) = f(x_t, y_t), f = (B(A+C)/(A²+B²), B(A+C)/(B²+C²)); equal to the "
@@ -329,7 +325,7 @@ row(
     f"positive SPD), {prop2_steps} steps each; the tolerance allows for the ~1e-8 accuracy of "
     "the minimum-norm solves once M_t is nearly rank 1",
 )
-row(
+checks.add(
     "prop2_printed_recursion",
     "Appendix F, proof of Proposition 2 (x_{t+1} = (AB+BC)/(A²+C²))",
     "as printed: x_{t+1} = (AB+BC)/(A²+C²), y_{t+1} = (AB+BC)/(B²+C²)",
@@ -343,7 +339,7 @@ row(
 )
 pm_ok_x = bool((p2df.err_printed_map_x < TOL_MAP).all())
 pm_ok_y = bool((p2df.err_printed_map_y < TOL_MAP).all())
-row(
+checks.add(
     "prop2_printed_map",
     "Appendix F, proof of Proposition 2 (map f)",
     "as printed: f(x,y) with second denominator (ab+xc²+yd²)² + (b²+d²+x²d²)²",
@@ -356,7 +352,7 @@ row(
     f"{p2df.u_fixed_printed.max():.2f}",
 )
 ok_att = bool((p2df.final_rel_err_to_rank1 < 1e-6).all() and (p2df.u_fixed_derived < 1e-12).all())
-row(
+checks.add(
     "prop2_attractor",
     "Appendix F, Proposition 2, Fig. 5",
     "the rank-1 completion, u = (b/a, a/b), is a fixed point attractor of Algorithm 1 (and is "
@@ -371,7 +367,7 @@ eig_err = float(np.max(np.abs(p2df.jac_top - p2df.top_printed)))
 rnd = p2df.init != "I"  # random M_0: the error has a component on the top eigenvector
 rate_err = float(np.nanmax(np.abs(p2df.run_rate - p2df.top_printed)[rnd]))
 sym = p2df[(p2df.init == "I") & (p2df.run_rate < 1e-3)]
-row(
+checks.add(
     "prop2_jacobian_eigenvalue",
     "Appendix F, proof of Proposition 2, Fig. 5 caption",
     "the Jacobian of f at u is rank 1 with top eigenvalue (a²d²+b²c²)/(a²b²+a²d²+b²c²) < 1",
@@ -417,7 +413,7 @@ plt.show()
 
 # %%
 mask3 = np.array([[1, 1], [0, 1]], dtype=bool)
-A3 = T.indicator_sensing((2, 2), mask3)
+A3 = T.indicator_sensing(mask3)
 y3 = np.array([1.0, 0.0, 1.0])
 u3, v3, e3 = 1.0, 1.0, 0.1
 Zs3 = T.lin_rfm_direct(A3, y3, alpha=1.0, M0=np.array([[u3, e3], [e3, v3]]), n_steps=lem2_steps)
@@ -433,7 +429,7 @@ Zs3_id = T.lin_rfm_direct(A3, y3, alpha=1.0, n_steps=50)
 stay0 = float(max(abs(Z[1, 0]) for Z in Zs3_id))
 print(f"Ŷ21 at t = 0, 10, 100, {lem2_steps}: {y21[[0, 10, 100, -1]]}")
 ok_l2 = incr and abs(growth - 1) < 0.05 and rec3 < 1e-8
-row(
+checks.add(
     "lem2_divergence",
     "Appendix F, Lemma 2",
     "for Ỹ = [[1,0],[?,1]] and uε+vε ≠ 0, |Ŷ(t)_21| → ∞ under Algorithm 1 (φ = id)",
@@ -444,7 +440,7 @@ row(
     f"M_0 = [[{u3},{e3}],[{e3},{v3}]]; the growth is slow (≈ √(2t)), unbounded since "
     "a_{t+1}² − a_t² = 2a_t²/(a_t²+1) + a_t²/(a_t²+1)² ≥ 1 once |a_t| ≥ 1 (→ 2)",
 )
-row(
+checks.add(
     "lem2_hypothesis_needed",
     "Appendix F, Lemma 2 (hypothesis uε + vε ≠ 0)",
     "with M_0 = I (uε + vε = 0) the missing entry stays 0 (no divergence)",
@@ -456,8 +452,4 @@ row(
 
 # %%
 print(f"run time {time.perf_counter() - t_start:.1f} s")
-df = pd.DataFrame(
-    rows, columns=["claim_id", "where", "statement", "expected", "measured", "verdict", "note"]
-)
-display(df)
-df.to_csv(checks_path, index=False)
+display(checks.write(checks_path))

@@ -76,27 +76,20 @@ from scipy.optimize import minimize_scalar
 
 import linrfm
 from linrfm_paper import theory as T
-from linrfm_paper.claims import check_row
+from linrfm_paper.claims import Checks
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()
 ss = np.random.SeedSequence(seed)
 seed_fp, seed_cmp = ss.spawn(2)
-rows: list[dict] = []
-
-
-def row(*args, **kwargs):
-    rows.append(check_row(*args, **kwargs))
+checks = Checks()
 
 
 def sensing(seed_seq, n_factor):
-    """Gaussian A_i (i.i.d. N(0,1)), Y# = U Vᵀ of rank `rank` with entries of mean square 1."""
-    rng = np.random.default_rng(seed_seq)
-    Y = rng.standard_normal((d1, rank)) @ rng.standard_normal((rank, d2))
-    Y *= np.sqrt(d1 * d2) / np.linalg.norm(Y)
-    n = int(round(n_factor * rank * (d1 + d2 - rank)))
-    A = rng.standard_normal((n, d1, d2))
-    return A, np.einsum("nij,ij->n", A, Y), Y
+    """Gaussian A_i (i.i.d. N(0,1)), Y# of rank `rank` with entries of mean square 1, and
+    n = n_factor · r(d1 + d2 − r) measurements: (A, y, Y#)."""
+    n = int(round(n_factor * linrfm.degrees_of_freedom(d1, d2, rank)))
+    return T.gaussian_sensing_problem(d1, d2, rank, n, seed_seq, unit_entries=True)
 
 
 def fmt(v):
@@ -172,7 +165,7 @@ note_runs = (
     f"α lists {', '.join(rundf.alphas)}"
 )
 ok_h = bool(rundf.converged.all() and (rundf.h_rel_err < TOL_RUN).all())
-row(
+checks.add(
     "thm3_h_recursion",
     "Theorem 3 (Eq. 11), Appendix D",
     "at a fixed point M^(ℓ) has eigenvalue h_ℓ(s) on a right singular vector of Z (value s)",
@@ -181,7 +174,7 @@ row(
     ok_h,
     note_runs + f"; off-diagonal part of Vᵀ M^(ℓ) V ≤ {rundf.M_offdiag.max():.1e}",
 )
-row(
+checks.add(
     "thm3_kappa_printed",
     "Appendix D, proof of Theorem 3",
     "as printed: the singular values of Z M^(1)^{-2}⋯M^(L)^{-2} are κ_ε(x) = x h_1(x)⋯h_L(x)",
@@ -191,7 +184,7 @@ row(
     "erratum: κ_ε(x) = x h_1(x)^{-2} ⋯ h_L(x)^{-2} (each h_ℓ with exponent −2, not +1): "
     f"that matches the run to {rundf.kappa_corrected_rel_err.max():.1e} (next row)",
 )
-row(
+checks.add(
     "thm3_kappa_corrected",
     "Appendix D, proof of Theorem 3 (corrected)",
     "the singular values of Z M^(1)^{-2}⋯M^(L)^{-2} are κ_ε(x) = x h_1(x)^{-2}⋯h_L(x)^{-2}",
@@ -200,7 +193,7 @@ row(
     bool((rundf.kappa_corrected_rel_err < TOL_RUN).all()),
     note_runs,
 )
-row(
+checks.add(
     "thm3_first_order_printed",
     "Theorem 3 (ψ_ε as printed)",
     "as printed: fixed points are critical points of Σψ_ε(σ_j) with ψ_ε' = s h_1⋯h_L",
@@ -209,7 +202,7 @@ row(
     bool((rundf.foc_printed < TOL_FOC).all()),
     "erratum: holds with ψ_ε'(s) = s h_1(s)^{-2}⋯h_L(s)^{-2} (next row)",
 )
-row(
+checks.add(
     "thm3_first_order_corrected",
     "Theorem 3 (corrected ψ_ε), Eq. (14)",
     "fixed points of Algorithm 2 are critical points of Σψ_ε(σ_j) with ψ_ε' = s Π h_ℓ(s)^{-2}",
@@ -218,7 +211,7 @@ row(
     bool((rundf.foc_corrected < TOL_FOC).all()),
     note_runs,
 )
-row(
+checks.add(
     "thm3_printed_constants",
     "Theorem 3, C_ℓ as printed",
     "h_ℓ(s) ~ s^{2C_ℓ} as ε→0 with C_ℓ = Σ_{i≤ℓ} α_i Π_{j<i}(1−2α_j) (α_i read outside Π)",
@@ -229,7 +222,7 @@ row(
     "printed C_1 = 1 for any α. Slopes measured on the runs: "
     + "; ".join(f"{r.alphas}: {r.slope_2c} vs printed {r.printed_2C}" for r in rundf.itertuples()),
 )
-row(
+checks.add(
     "thm3_corrected_constants",
     "Theorem 3, C_ℓ corrected",
     "h_ℓ(s) ~ s^{2c_ℓ} as ε→0 with c_ℓ = α_ℓ Π_{j<ℓ}(1−2α_j)",
@@ -290,7 +283,7 @@ plt.show()
 TOL_LIM = 1e-2
 err_slope = float(np.max(np.abs(limdf.slope - limdf.p_corrected)))
 err_slope_pr = float(np.min(np.abs(limdf.slope - limdf.p_printed)[limdf.L > 1]))
-row(
+checks.add(
     "thm3_limit_power_printed",
     "Theorem 3 (limit, printed constants)",
     "as printed: lim_{ε→0} ψ_ε(r) ∝ r^{2−4ΣC_ℓ}, C_ℓ as printed",
@@ -302,7 +295,7 @@ row(
     + fmt(limdf.slope_printed_kappa)
     + " (= 2 + 4Σc)",
 )
-row(
+checks.add(
     "thm3_limit_power",
     "Theorem 3 (limit, corrected constants)",
     "lim_{ε→0} ψ_ε(r) ∝ r^p, p = 2 − 4Σc_ℓ = 2Π_ℓ(1−2α_ℓ)",
@@ -317,7 +310,7 @@ row(
 err_c = float(np.max(np.abs(limdf.psi_at_1 * limdf.p_corrected - 1)))
 p_not_1 = np.abs(limdf.p_corrected - 1) > 0.05  # where the factor 1/p differs from 1
 err_c_pr = float(np.min(np.abs(limdf.psi_at_1 - 1)[p_not_1]))
-row(
+checks.add(
     "thm3_limit_constant",
     "Theorem 3 and Appendix D (last display)",
     "as printed: lim_{ε→0} ψ_ε(r) = r^{2−4ΣC} (no constant factor), so ψ_0(1) = 1",
@@ -328,7 +321,7 @@ row(
     "keeps 1/(2−4α) for L = 1 (next row). Harmless for the critical points (positive factor). "
     "ψ_ε(1) measured: " + fmt(limdf.psi_at_1) + " vs 1/p: " + fmt(limdf.one_over_p),
 )
-row(
+checks.add(
     "thm3_limit_constant_corrected",
     "Theorem 3 (corrected), Corollary 1 (L = 1)",
     "lim_{ε→0} ψ_ε(r) = r^p / p, p = 2 − 4Σc_ℓ (the factor of Corollary 1 kept)",
@@ -346,7 +339,7 @@ for _, al in alpha_sets:
     g = xg ** (1 - 4 * np.sum(T.C_corrected(al)))
     mono_ok &= all(np.all(ks[i + 1] >= ks[i] * (1 - 1e-12)) for i in range(len(ks) - 1))
     bound_ok &= all(np.all(k <= g * (1 + 1e-12)) for k in ks)
-row(
+checks.add(
     "thm3_proof_monotone",
     "Appendix D (Monotone Convergence step)",
     "κ_ε increases as ε ↓ 0 to g(x) = x^{1−4ΣC} and κ_ε ≤ g (with corrected κ_ε, c_ℓ)",
@@ -378,7 +371,7 @@ for L in L_list:
     )
 cordf = pd.DataFrame(cor_rows)
 display(cordf)
-row(
+checks.add(
     "cor2_constants",
     "Corollary 2 (printed C_ℓ)",
     "α_ℓ = 1/(2(L−ℓ+2)) gives C_ℓ = 1/(2(L+1)) for the printed C_ℓ",
@@ -390,7 +383,7 @@ row(
     + "; ΣC = L/4 ≥ 1/2 for L ≥ 2, outside Theorem 3's own assumption ΣC < 1/2. Read "
     "literally (α_i inside Π) C_1 = 1. With c_ℓ = α_ℓΠ_{j<ℓ}(1−2α_j) the claim holds (next row)",
 )
-row(
+checks.add(
     "cor2_constants_corrected",
     "Corollary 2 (corrected c_ℓ)",
     "α_ℓ = 1/(2(L−ℓ+2)) gives c_ℓ = α_ℓΠ_{j<ℓ}(1−2α_j) = 1/(2(L+1)) for all ℓ",
@@ -402,7 +395,7 @@ row(
 )
 c2 = limdf[limdf.set.str.startswith("Cor. 2")]
 err_c2 = float(np.max(np.abs(c2.slope - 2 / (c2.L + 1))))
-row(
+checks.add(
     "cor2_limit",
     "Corollary 2 (limit exponent)",
     "lim_{ε→0} ψ_ε(r) ∝ r^{2/(L+1)} (up to a positive constant)",
@@ -412,7 +405,7 @@ row(
     "slopes " + fmt(c2.slope) + f" for L = {c2.L.tolist()}",
 )
 err_c2c = float(np.min(np.abs(c2.psi_at_1 - 1)[c2.L > 1]))
-row(
+checks.add(
     "cor2_limit_printed_constant",
     "Corollary 2 (limit as printed)",
     "as printed: lim_{ε→0} ψ_ε(r) = r^{2/(L+1)}, so ψ_0(1) = 1",
@@ -494,7 +487,7 @@ ctrl_cols = [c for c in cmpdf.columns if c.startswith("diff_deep_vs_shallow[")]
 ctrl_min = float(min(cmpdf[c].min() for c in ctrl_cols))
 ok_p = abs(last.p_hat_deep - p_c) < TOL_P and abs(last.p_hat_shallow - p_c) < TOL_P
 ok_diff = bool(last.diff_deep_shallow < ctrl_min)
-row(
+checks.add(
     "cor2_deep_equals_shallow",
     "Section 3, remark after Corollary 2",
     "as ε→0 deep lin-RFM (Cor. 2) and shallow lin-RFM with α = Σc_ℓ have the same fixed-point "
@@ -512,7 +505,7 @@ row(
     "distance between the two fixed points need not decrease monotonically in ε (the runs reach "
     "the ε→0 critical set along different paths; see σ_3 in the table); p̂ is the robust check",
 )
-row(
+checks.add(
     "cor2_deep_equals_shallow_printed",
     "Section 3, remark after Corollary 2 (printed C_ℓ)",
     "as printed: deep lin-RFM matches shallow lin-RFM with α = ΣC_ℓ (printed C_ℓ)",
@@ -525,8 +518,4 @@ row(
 
 # %%
 print(f"run time {time.perf_counter() - t_start:.1f} s")
-df = pd.DataFrame(
-    rows, columns=["claim_id", "where", "statement", "expected", "measured", "verdict", "note"]
-)
-display(df)
-df.to_csv(checks_path, index=False)
+display(checks.write(checks_path))

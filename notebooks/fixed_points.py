@@ -29,9 +29,10 @@
 # 1. the closed forms of Corollary 1 against adaptive quadrature of ψ' (`scipy.integrate.quad`);
 # 2. the gradient identity ∇F(Z) = Z φ(ZᵀZ)^{-2} against finite differences of F;
 # 3. lin-RFM (`linrfm.sense`, torch) run to convergence with ε > 0 on small Gaussian sensing
-#    problems: (a) one more step of (4), computed here in numpy (`linrfm_paper.theory.min_norm_step`),
-#    leaves Z unchanged; (b) G lies in span{A_i}: we report ‖P_⊥ vec G‖ / ‖vec G‖ with P_⊥ the
-#    projector onto span{A_i}^⊥ (by SVD of the matrix of vec(A_i)).
+#    problems: (a) one more step of (4), computed here in numpy
+#    (`linrfm_paper.theory.min_norm_step`), leaves Z unchanged; (b) G lies in span{A_i}: we
+#    report ‖P_⊥ vec G‖ / ‖vec G‖ with P_⊥ the projector onto span{A_i}^⊥ (by SVD of the matrix
+#    of vec(A_i)).
 #
 # *Normalisation.* `linrfm.sense` applies φ to the AGOP averaged over the d1 rows, Z_tᵀZ_t / d1
 # (Eq. 1). Since φ(G/d1) = d1^{-α}(G + d1 ε)^α and the scale of M does not change the next Z,
@@ -63,16 +64,12 @@ from IPython.display import display
 
 import linrfm
 from linrfm_paper import theory as T
-from linrfm_paper.claims import check_row
+from linrfm_paper.claims import Checks
 
 torch.set_num_threads(1)
 t_start = time.perf_counter()
 rng = np.random.default_rng(seed)
-rows: list[dict] = []
-
-
-def row(*args, **kwargs):
-    rows.append(check_row(*args, **kwargs))
+checks = Checks()
 
 
 # %% [markdown]
@@ -102,7 +99,7 @@ for a in psi_alphas:
 psi_df = pd.DataFrame(err)
 display(psi_df.pivot(index="alpha", columns="eps", values="max_rel_err"))
 worst = psi_df.max_rel_err.max()
-row(
+checks.add(
     "cor1_psi_closed_form",
     "Corollary 1 (Eq. 7), Remarks",
     "ψ(r)=∫_0^r s/(s²+ε)^{2α}ds equals (r²+ε)^{1−2α}/(2−4α) (α≠1/2) or ½log(r²+ε) (α=1/2), "
@@ -118,7 +115,7 @@ row(
 q = T.psi_quad(R, 0.5, 1e-2)
 intro = 0.5 * np.log(R + 1e-2) - 0.5 * np.log(1e-2)
 err_intro = float(np.max(np.abs(intro - q) / q))
-row(
+checks.add(
     "cor1_psi_intro_alpha_half",
     "Section 1, contribution 1 (α = 1/2 case)",
     "as printed: ψ(s) = ½ log(s + ε) for α = 1/2",
@@ -164,7 +161,7 @@ for a, e in [(0.25, 1e-2), (0.5, 1e-1), (1.0, 1.0), (0.75, 0.5)]:
         E[idx] = 1e-6
         num[idx] = (F(Zr + E) - F(Zr - E)) / 2e-6
     grad_err.append(np.linalg.norm(num - G) / np.linalg.norm(G))
-row(
+checks.add(
     "thm1_gradient_identity",
     "Theorem 1, proof",
     "Z φ(ZᵀZ)^{-2} is the gradient of F(Z) = Σ_j ψ(σ_j(Z))",
@@ -182,12 +179,9 @@ row(
 # of Z_t is below `tol`.
 
 # %%
-dof = rank * (d1 + d2 - rank)
+dof = linrfm.degrees_of_freedom(d1, d2, rank)
 n = int(round(n_factor * dof))
-Yt = rng.standard_normal((d1, rank)) @ rng.standard_normal((rank, d2))
-Yt *= np.sqrt(d1 * d2) / np.linalg.norm(Yt)
-A = rng.standard_normal((n, d1, d2))
-y = np.einsum("nij,ij->n", A, Yt)
+A, y, Yt = T.gaussian_sensing_problem(d1, d2, rank, n, rng, unit_entries=True)  # rng continues
 print(f"d1={d1}, d2={d2}, rank={rank}, n={n} (degrees of freedom {dof}, d1·d2={d1 * d2})")
 
 res_rows = []
@@ -197,7 +191,7 @@ for a, e in runs:
     Z = res.Z
     ep = d1 * e  # ε' of iteration (4)
     # (a) one more step of (4) in numpy: M = φ(ZᵀZ) with ε', then the minimum-norm solve
-    M = T.sym_fun(Z.T @ Z, lambda lam, a=a, ep=ep: (lam + ep) ** a)
+    M = T.sym_power(Z.T @ Z, a, ep)
     _, Z_next = T.min_norm_step(A, y, M)
     fp = np.linalg.norm(Z_next - Z) / np.linalg.norm(Z)
     # (b) G = Z φ(ZᵀZ)^{-2} = U diag(ψ'(σ)) Vᵀ in span{A_i}
@@ -233,7 +227,7 @@ display(fpdf)
 # %%
 TOL_FP, TOL_FOC, CONTROL_MIN = 1e-8, 1e-8, 1e-2
 ok_fp = bool(fpdf.converged.all() and (fpdf.fixed_point_change < TOL_FP).all())
-row(
+checks.add(
     "thm1_fixed_point",
     "Theorem 1, iteration (4)",
     "lin-RFM (φ=(s+ε)^α, ε>0) converges to a fixed point Z of iteration (4)",
@@ -252,7 +246,7 @@ controls_ok = bool(
     .all()
 )
 ok_foc = bool((fpdf.foc_residual < TOL_FOC).all()) and controls_ok
-row(
+checks.add(
     "thm1_first_order_conditions",
     "Theorem 1 (Eq. 6), Corollary 1",
     "at a fixed point, G = Z φ(ZᵀZ)^{-2} ∈ range(𝒜*) (first-order condition of (5))",
@@ -267,8 +261,4 @@ row(
 
 # %%
 print(f"run time {time.perf_counter() - t_start:.1f} s")
-df = pd.DataFrame(
-    rows, columns=["claim_id", "where", "statement", "expected", "measured", "verdict", "note"]
-)
-display(df)
-df.to_csv(checks_path, index=False)
+display(checks.write(checks_path))

@@ -59,6 +59,8 @@ import torch
 from IPython.display import display
 
 import linrfm
+from linrfm_paper.claims import Checks
+from linrfm_paper.theory import gaussian_sensing_problem
 
 torch.set_num_threads(1)  # tiny matrices: threading only adds overhead (and the contract: 1 core)
 t_start = time.perf_counter()
@@ -67,14 +69,6 @@ ALPHAS = (0.25, 0.5, 1.0)  # p = 1, 0, −2
 EPS_LIST = (1e-1, 1e-3)  # ε in the library's normalisation (IRLS ε_t = d·ε)
 ss = np.random.SeedSequence(seed)
 draw_seeds = ss.spawn(n_draws + 1)
-
-
-def sensing_problem(seed_seq: np.random.SeedSequence):
-    """Gaussian sensing: A_i with i.i.d. N(0, 1) entries, Y# = U Vᵀ of rank `rank`."""
-    rng = np.random.default_rng(seed_seq)
-    Y = rng.standard_normal((d, rank)) @ rng.standard_normal((rank, d))
-    A = rng.standard_normal((n_meas, d, d))
-    return A, np.einsum("nij,ij->n", A, Y), Y
 
 
 def rel(a: np.ndarray, b: np.ndarray) -> float:
@@ -101,7 +95,12 @@ def irls_kkt(A: np.ndarray, y: np.ndarray, p: float, eps: float, steps: int):
     return np.stack(Xs), np.array(conds)
 
 
-problems = [sensing_problem(s) for s in draw_seeds[:n_draws]]
+# Gaussian sensing: A_i with i.i.d. N(0, 1) entries, Y# = U Vᵀ of rank `rank`, unscaled (the checks
+# compare two algorithms on the same data and are scale free)
+problems = [
+    gaussian_sensing_problem(d, d, rank, n_meas, s, unit_entries=False)
+    for s in draw_seeds[:n_draws]
+]
 
 # %% [markdown]
 # ## 1. ε > 0: the iterates coincide (`appA_irls_equivalence`)
@@ -384,79 +383,70 @@ holds_diag = bool(
 
 
 # %%
-def verdict(ok: bool) -> str:
-    return "holds" if ok else "fails"
-
-
-checks = pd.DataFrame(
-    [
-        dict(
-            claim_id="appA_irls_equivalence",
-            where="Appendix A (Section 2.2)",
-            statement="lin-RFM with φ(s)=(s+ε)^α, ε>0, is IRLS-p with p=2−4α "
-            "(X_t=W_tM_t, P_t=M_t^{-2}): identical iterates",
-            expected=f"max_t ‖Z_t−X_t‖/‖X_t‖ < {TOL_EQ:.0e}",
-            measured=f"{max_eq:.1e} (α∈{{1/4,1/2,1}}, ε∈{list(EPS_LIST)}, {n_draws} draws, "
-            f"{n_steps} steps; KKT IRLS included)",
-            verdict=verdict(holds_eq),
-            note=f"worst-case round-off scale 100·u·max κ(P_t) ≤ 1e-8 in {n_below}/{len(eq)} "
-            f"runs (max {eq.roundoff_scale.max():.0e}, α=1, ε=1e-3); smallest wrong-p "
-            f"difference {min(min_wrong.values()):.0e}; library ε (on ZᵀZ/d1) is IRLS ε_t=d1·ε",
-        ),
-        dict(
-            claim_id="appA_p_mapping",
-            where="Appendix A",
-            statement="the exponent is p = 2 − 4α (P_{t+1} = M_{t+1}^{-2} = (XᵀX+εI)^{-2α})",
-            expected="argmin over p-grid = 2−4α; every other p differs > 1e-3",
-            measured="argmin "
-            + ", ".join(f"α={a:g}: p={argmin_p[a]:g}" for a in ALPHAS)
-            + "; min diff at other p "
-            + f"{min(min_wrong.values()):.1e}; p=2−2α: "
-            + ", ".join(f"{wrong_p[a]:.2f}" for a in ALPHAS),
-            verdict=verdict(holds_p),
-            note="p grid −3..1.75 step 0.25, draw 0, ε=0.1",
-        ),
-        dict(
-            claim_id="appA_eps0_conditioning",
-            where="Section 2.2 (φ(s)=s^α), Appendix A",
-            statement="with ε=0 the equivalence holds while IRLS's weight (XᵀX)^{p/2−1} is "
-            "defined; departures are round-off amplified by κ(P_t)",
-            expected="diff ≤ max(1e-12, 100·u·max_{s≤t} κ(P_s)) at every defined step",
-            measured="IRLS defined for "
-            + ", ".join(f"α={a:g}: {steps_by_alpha[a]}" for a in ALPHAS)
-            + f" of {n_steps + 1} steps; max diff {e0.max_diff.max():.1e}, "
-            + f"{e0.max_diff_kappaP_le_1e6.max():.1e} where κ(P_t) ≤ 1e6",
-            verdict=verdict(holds_e0),
-            note=f"IRLS-p broke down in {n_broke[0.5]}/{n_draws} draws for α=1/2, "
-            f"{n_broke[1.0]}/{n_draws} for α=1, {n_broke[0.25]}/{n_draws} for α=1/4, once "
-            f"κ(Z_t) reached {kappa_break} (σ_min(Z_t) collapses superlinearly for α ≥ 1/2); "
-            "then its weight (XᵀX)^{p/2−1} is undefined in floating point while lin-RFM "
-            "(inverse-free) continues. With ε=0 the equivalence is exact only while Z_t stays "
-            "well conditioned; Algorithm 3 itself requires ε_0 > 0",
-        ),
-        dict(
-            claim_id="appB_sparse_irls",
-            where="Appendix B, Algorithm 4",
-            statement="sparse lin-RFM (Algorithm 4) with φ(s)=(s+ε)^α is vector IRLS-p, p=2−4α",
-            expected=f"max_t ‖β_t−β_t^IRLS‖/‖β_t^IRLS‖ < {TOL_EQ:.0e}; p=2−2α differs > 1e-3",
-            measured=f"{spdf.max_diff_vs_irls.max():.1e} (wrong p: "
-            f"{spdf.max_diff_wrong_p.min():.1e} or more)",
-            verdict=verdict(holds_sp),
-            note=f"n={sparse_n}, d={sparse_d}, r={sparse_r}, ε={EPS_SP}, ridge 0, {n_steps} steps",
-        ),
-        dict(
-            claim_id="appB_diagonal_case",
-            where="Section 2.2 Remark, Appendix B",
-            statement="sparse regression is Algorithm 1 with diagonal A_i; M_t stays diagonal",
-            expected=f"diag(Z_t) = β_t to {TOL_EQ:.0e}; off-diagonal part < 1e-12",
-            measured=f"{spdf.max_diff_sense_diag.max():.1e}; off-diagonal "
-            f"{spdf.max_offdiag_sense.max():.1e}",
-            verdict=verdict(holds_diag),
-            note="sense on A_i = diag(x_i) with eps ε/d (library's 1/d1 AGOP normalisation)",
-        ),
-    ],
-    columns=["claim_id", "where", "statement", "expected", "measured", "verdict", "note"],
+checks = Checks()
+checks.add(
+    claim_id="appA_irls_equivalence",
+    where="Appendix A (Section 2.2)",
+    statement="lin-RFM with φ(s)=(s+ε)^α, ε>0, is IRLS-p with p=2−4α "
+    "(X_t=W_tM_t, P_t=M_t^{-2}): identical iterates",
+    expected=f"max_t ‖Z_t−X_t‖/‖X_t‖ < {TOL_EQ:.0e}",
+    measured=f"{max_eq:.1e} (α∈{{1/4,1/2,1}}, ε∈{list(EPS_LIST)}, {n_draws} draws, "
+    f"{n_steps} steps; KKT IRLS included)",
+    ok=holds_eq,
+    note=f"worst-case round-off scale 100·u·max κ(P_t) ≤ 1e-8 in {n_below}/{len(eq)} "
+    f"runs (max {eq.roundoff_scale.max():.0e}, α=1, ε=1e-3); smallest wrong-p "
+    f"difference {min(min_wrong.values()):.0e}; library ε (on ZᵀZ/d1) is IRLS ε_t=d1·ε",
+)
+checks.add(
+    claim_id="appA_p_mapping",
+    where="Appendix A",
+    statement="the exponent is p = 2 − 4α (P_{t+1} = M_{t+1}^{-2} = (XᵀX+εI)^{-2α})",
+    expected="argmin over p-grid = 2−4α; every other p differs > 1e-3",
+    measured="argmin "
+    + ", ".join(f"α={a:g}: p={argmin_p[a]:g}" for a in ALPHAS)
+    + "; min diff at other p "
+    + f"{min(min_wrong.values()):.1e}; p=2−2α: "
+    + ", ".join(f"{wrong_p[a]:.2f}" for a in ALPHAS),
+    ok=holds_p,
+    note="p grid −3..1.75 step 0.25, draw 0, ε=0.1",
+)
+checks.add(
+    claim_id="appA_eps0_conditioning",
+    where="Section 2.2 (φ(s)=s^α), Appendix A",
+    statement="with ε=0 the equivalence holds while IRLS's weight (XᵀX)^{p/2−1} is "
+    "defined; departures are round-off amplified by κ(P_t)",
+    expected="diff ≤ max(1e-12, 100·u·max_{s≤t} κ(P_s)) at every defined step",
+    measured="IRLS defined for "
+    + ", ".join(f"α={a:g}: {steps_by_alpha[a]}" for a in ALPHAS)
+    + f" of {n_steps + 1} steps; max diff {e0.max_diff.max():.1e}, "
+    + f"{e0.max_diff_kappaP_le_1e6.max():.1e} where κ(P_t) ≤ 1e6",
+    ok=holds_e0,
+    note=f"IRLS-p broke down in {n_broke[0.5]}/{n_draws} draws for α=1/2, "
+    f"{n_broke[1.0]}/{n_draws} for α=1, {n_broke[0.25]}/{n_draws} for α=1/4, once "
+    f"κ(Z_t) reached {kappa_break} (σ_min(Z_t) collapses superlinearly for α ≥ 1/2); "
+    "then its weight (XᵀX)^{p/2−1} is undefined in floating point while lin-RFM "
+    "(inverse-free) continues. With ε=0 the equivalence is exact only while Z_t stays "
+    "well conditioned; Algorithm 3 itself requires ε_0 > 0",
+)
+checks.add(
+    claim_id="appB_sparse_irls",
+    where="Appendix B, Algorithm 4",
+    statement="sparse lin-RFM (Algorithm 4) with φ(s)=(s+ε)^α is vector IRLS-p, p=2−4α",
+    expected=f"max_t ‖β_t−β_t^IRLS‖/‖β_t^IRLS‖ < {TOL_EQ:.0e}; p=2−2α differs > 1e-3",
+    measured=f"{spdf.max_diff_vs_irls.max():.1e} (wrong p: "
+    f"{spdf.max_diff_wrong_p.min():.1e} or more)",
+    ok=holds_sp,
+    note=f"n={sparse_n}, d={sparse_d}, r={sparse_r}, ε={EPS_SP}, ridge 0, {n_steps} steps",
+)
+checks.add(
+    claim_id="appB_diagonal_case",
+    where="Section 2.2 Remark, Appendix B",
+    statement="sparse regression is Algorithm 1 with diagonal A_i; M_t stays diagonal",
+    expected=f"diag(Z_t) = β_t to {TOL_EQ:.0e}; off-diagonal part < 1e-12",
+    measured=f"{spdf.max_diff_sense_diag.max():.1e}; off-diagonal "
+    f"{spdf.max_offdiag_sense.max():.1e}",
+    ok=holds_diag,
+    note="sense on A_i = diag(x_i) with eps ε/d (library's 1/d1 AGOP normalisation)",
 )
 print(f"run time {time.perf_counter() - t_start:.1f} s")
-checks.to_csv(checks_path, index=False)
-display(checks)
+display(checks.write(checks_path))

@@ -15,7 +15,8 @@
 #
 # **Network.** f(A) = ⟨A, W^(L)⋯W^(1)⟩ with square d × d layers, trained on the mean square loss
 # ℒ = (1/n) Σ_i (f(A_i) − y_i)² for matrix sensing (Gaussian A_i) and matrix completion
-# (indicator A_i). Code: `linrfm_paper.nfa` (numpy float64 gradient descent; AGOP by torch autograd).
+# (indicator A_i). Code: `linrfm_paper.nfa` (numpy float64 gradient descent; AGOP by torch
+# autograd).
 #
 # **Theorem 2 (Eq. 10).** If the initial weights are balanced, W_0^(ℓ)W_0^(ℓ)ᵀ =
 # W_0^(ℓ+1)ᵀW_0^(ℓ+1), then along gradient flow, for every ℓ and t,
@@ -63,6 +64,8 @@ from IPython.display import display
 from scipy.integrate import solve_ivp
 
 from linrfm_paper import nfa
+from linrfm_paper.claims import Checks
+from linrfm_paper.theory import indicator_sensing
 
 torch.set_num_threads(1)  # tiny matrices: threading only adds overhead (and the contract: 1 core)
 t_start = time.perf_counter()
@@ -77,7 +80,7 @@ A_sense = rng.standard_normal((n_meas, d, d)) / np.sqrt(d)
 mask = np.zeros(d * d, dtype=bool)
 mask[rng.choice(d * d, size=n_obs, replace=False)] = True
 # completion: A_i = √d·e_j e_kᵀ (the √d only rescales time, so both problems train at similar rates)
-A_comp = np.sqrt(d) * nfa.completion_sensing(mask.reshape(d, d))
+A_comp = np.sqrt(d) * indicator_sensing(mask.reshape(d, d))
 PROBLEMS = {
     "sensing": (A_sense, np.einsum("nij,ij->n", A_sense, Y)),
     "completion": (A_comp, np.einsum("nij,ij->n", A_comp, Y)),
@@ -363,118 +366,105 @@ ratio_extrap = float(
 all_slopes = slopes[["slope_balancedness", "slope_nfa", "slope_dist_to_flow"]].to_numpy()
 contrast = float(min(res.nfa_left.min(), res.nfa_wrong_power.min()))
 
-
-def verdict(ok: bool) -> str:
-    return "holds" if ok else "fails"
-
-
 setting = f"d={d}, L∈{{2,3}}, sensing n={n_meas} and completion n={n_obs}, T={T}"
-checks = pd.DataFrame(
-    [
-        dict(
-            claim_id="sec3_agop_closed_form_printed",
-            where="Section 3, text before Eq. (9) (and Section 2.2)",
-            statement="AGOP (Eq. 1) w.r.t. the input of layer ℓ = W^(ℓ)ᵀ⋯W^(L)ᵀW^(L)⋯W^(ℓ)",
-            expected=f"autograd AGOP = product to {TOL_EXACT:.0e}",
-            measured=f"AGOP/product = {agop_df.ratio_agop_to_product.min():.4f}–"
-            f"{agop_df.ratio_agop_to_product.max():.4f} (1/d1 = {1 / d:.4f}); "
-            f"rel. error {agop_df.err_printed.min():.2f}",
-            verdict=verdict(holds_agop_printed),
-            note="Eq. (1) averages over the d1 row factors: "
-            "AGOP = (1/d1)·W^(ℓ)ᵀ⋯W^(L)ᵀW^(L)⋯W^(ℓ); "
-            "Section 2.2's '1/(n d2) Σ_i Σ_ℓ Zᵀe_ℓe_ℓᵀZ = ZᵀZ' drops the same factor. Scale only: "
-            "NFA (∝) unaffected; Eq. (10) holds with d1·AGOP, i.e. the sum over factors",
-        ),
-        dict(
-            claim_id="sec3_agop_closed_form_corrected",
-            where="Section 3, Eq. (9), corrected",
-            statement="d1·AGOP_ℓ (sum over the row factors) = W^(ℓ)ᵀ⋯W^(L)ᵀW^(L)⋯W^(ℓ)",
-            expected=f"rel. error < {TOL_EXACT:.0e}",
-            measured=f"{agop_df.err_corrected.max():.1e} (autograd, unbalanced weights, "
-            f"{len(agop_df)} layer/problem cases)",
-            verdict=verdict(holds_agop_corrected),
-            note="the AGOP is on the input side of W^(ℓ) (d × d, rows of A as factors)",
-        ),
-        dict(
-            claim_id="appC_gradient_identity",
-            where="Appendix C",
-            statement="(dW^(ℓ)/dt) W^(ℓ)ᵀ = W^(ℓ+1)ᵀ (dW^(ℓ+1)/dt) for the MSE gradient",
-            expected=f"rel. residual < {TOL_EXACT:.0e} at arbitrary weights",
-            measured=f"{max_ident:.1e} (torch autograd gradients, unbalanced weights)",
-            verdict=verdict(max_ident < TOL_EXACT),
-            note="the printed ODE reads f_t(A_pᵀ) for f_t(A_p) and omits the factor 2/n of the "
-            "mean square loss (a time rescaling); neither affects the argument",
-        ),
-        dict(
-            claim_id="appC_discrete_drift",
-            where="Appendix C (discrete-time counterpart, ours)",
-            statement="a GD step changes D_ℓ = W^(ℓ)W^(ℓ)ᵀ − W^(ℓ+1)ᵀW^(ℓ+1) by exactly "
-            "η²(G_ℓG_ℓᵀ − G_(ℓ+1)ᵀG_(ℓ+1))",
-            expected=f"accumulated drift matches to {TOL_EXACT:.0e}",
-            measured=f"{max_drift_identity:.1e} (η={lrs[0]}, {round(T / lrs[0])} steps)",
-            verdict=verdict(max_drift_identity < TOL_EXACT),
-            note="so balancedness drifts by O(η) over a fixed time T = η·steps",
-        ),
-        dict(
-            claim_id="thm2_balancedness",
-            where="Theorem 2 proof; Appendix C",
-            statement="from a balanced start, gradient flow keeps the weights balanced",
-            expected=f"flow: discrepancy < {TOL_EXACT:.0e}; GD: O(η) drift, extrapolates to 0",
-            measured=f"flow (DOP853) {flow_bal:.1e}; GD at η={gd.eta.min()}: "
-            f"{gd_min.balancedness.max():.1e} (unbalanced start: {unb.balancedness.min():.2f})",
-            verdict=verdict(flow_bal < TOL_EXACT and ratio_extrap < 1e-2),
-            note=f"{setting}; flow loss {flow.loss0.min():.2f}–{flow.loss0.max():.2f} → "
-            f"{flow.loss.min():.3f}–{flow.loss.max():.3f}, weights move "
-            f"{flow.weight_change.min():.2f}–{flow.weight_change.max():.2f} relative",
-        ),
-        dict(
-            claim_id="thm2_nfa_agop_power",
-            where="Theorem 2, Eq. (10)",
-            statement="W^(ℓ)ᵀW^(ℓ) = (d1·AGOP_ℓ)^{1/(L−ℓ+1)} along gradient flow from a balanced "
-            "start",
-            expected=f"flow: < {TOL_EXACT:.0e}; wrong side / wrong power ≥ 1e-2",
-            measured=f"flow {flow_nfa:.1e}; GD at η={gd.eta.min()}: {gd_min.nfa.max():.1e}; "
-            f"left Gram WWᵀ ≥ {res.nfa_left.min():.2f}, power 1/(L−ℓ+2) ≥ "
-            f"{res.nfa_wrong_power.min():.2f}",
-            verdict=verdict(flow_nfa < TOL_EXACT and contrast > 1e-2),
-            note="the right Gram W^(ℓ)ᵀW^(ℓ) (input side), AGOP by autograd summed over the d1 row "
-            "factors; at ℓ=L the power is 1 and the identity is definitional",
-        ),
-        dict(
-            claim_id="appC_gradient_flow_limit",
-            where="Appendix C; Section 3 Remarks (δ-balancedness)",
-            statement="GD at fixed time T approaches the flow: balancedness and NFA discrepancies "
-            "and ‖W_GD − W_flow‖ are O(η)",
-            expected=f"log-log slopes in [{TOL_SLOPE[0]}, {TOL_SLOPE[1]}]; Richardson "
-            "extrapolation to η=0 < 1e-2 × value at smallest η",
-            measured=f"slopes {all_slopes.min():.3f}–{all_slopes.max():.3f}; extrapolated/value "
-            f"≤ {ratio_extrap:.1e}",
-            verdict=verdict(
-                bool(((all_slopes > TOL_SLOPE[0]) & (all_slopes < TOL_SLOPE[1])).all())
-                and ratio_extrap < 1e-2
-            ),
-            note=f"η ∈ {lrs}, steps = T/η",
-        ),
-        dict(
-            claim_id="appC_unbalanced_start",
-            where="Appendix C; Theorem 2 hypothesis",
-            statement="from an unbalanced start the weights stay unbalanced (D_ℓ is conserved) "
-            "and Eq. (10) fails",
-            expected="balancedness ≥ 0.1, NFA discrepancy (ℓ<L) ≥ 0.1, D_ℓ moves ≤ 0.05",
-            measured=f"balancedness {unb.balancedness.min():.2f}–{unb.balancedness.max():.2f}; "
-            f"NFA ≥ {unb.nfa.min():.2f}; D_ℓ moved ≤ {unb.D_relative_change.max():.1e}",
-            verdict=verdict(
-                bool(
-                    (unb.balancedness >= 0.1).all()
-                    and (unb.nfa >= 0.1).all()
-                    and (unb.D_relative_change <= 0.05).all()
-                )
-            ),
-            note=f"Gaussian weights with the balanced start's per-layer norms; GD η={lrs[-1]}",
-        ),
-    ],
-    columns=["claim_id", "where", "statement", "expected", "measured", "verdict", "note"],
+checks = Checks()
+checks.add(
+    claim_id="sec3_agop_closed_form_printed",
+    where="Section 3, text before Eq. (9) (and Section 2.2)",
+    statement="AGOP (Eq. 1) w.r.t. the input of layer ℓ = W^(ℓ)ᵀ⋯W^(L)ᵀW^(L)⋯W^(ℓ)",
+    expected=f"autograd AGOP = product to {TOL_EXACT:.0e}",
+    measured=f"AGOP/product = {agop_df.ratio_agop_to_product.min():.4f}–"
+    f"{agop_df.ratio_agop_to_product.max():.4f} (1/d1 = {1 / d:.4f}); "
+    f"rel. error {agop_df.err_printed.min():.2f}",
+    ok=holds_agop_printed,
+    note="Eq. (1) averages over the d1 row factors: "
+    "AGOP = (1/d1)·W^(ℓ)ᵀ⋯W^(L)ᵀW^(L)⋯W^(ℓ); "
+    "Section 2.2's '1/(n d2) Σ_i Σ_ℓ Zᵀe_ℓe_ℓᵀZ = ZᵀZ' drops the same factor. Scale only: "
+    "NFA (∝) unaffected; Eq. (10) holds with d1·AGOP, i.e. the sum over factors",
+)
+checks.add(
+    claim_id="sec3_agop_closed_form_corrected",
+    where="Section 3, Eq. (9), corrected",
+    statement="d1·AGOP_ℓ (sum over the row factors) = W^(ℓ)ᵀ⋯W^(L)ᵀW^(L)⋯W^(ℓ)",
+    expected=f"rel. error < {TOL_EXACT:.0e}",
+    measured=f"{agop_df.err_corrected.max():.1e} (autograd, unbalanced weights, "
+    f"{len(agop_df)} layer/problem cases)",
+    ok=holds_agop_corrected,
+    note="the AGOP is on the input side of W^(ℓ) (d × d, rows of A as factors)",
+)
+checks.add(
+    claim_id="appC_gradient_identity",
+    where="Appendix C",
+    statement="(dW^(ℓ)/dt) W^(ℓ)ᵀ = W^(ℓ+1)ᵀ (dW^(ℓ+1)/dt) for the MSE gradient",
+    expected=f"rel. residual < {TOL_EXACT:.0e} at arbitrary weights",
+    measured=f"{max_ident:.1e} (torch autograd gradients, unbalanced weights)",
+    ok=max_ident < TOL_EXACT,
+    note="the printed ODE reads f_t(A_pᵀ) for f_t(A_p) and omits the factor 2/n of the "
+    "mean square loss (a time rescaling); neither affects the argument",
+)
+checks.add(
+    claim_id="appC_discrete_drift",
+    where="Appendix C (discrete-time counterpart, ours)",
+    statement="a GD step changes D_ℓ = W^(ℓ)W^(ℓ)ᵀ − W^(ℓ+1)ᵀW^(ℓ+1) by exactly "
+    "η²(G_ℓG_ℓᵀ − G_(ℓ+1)ᵀG_(ℓ+1))",
+    expected=f"accumulated drift matches to {TOL_EXACT:.0e}",
+    measured=f"{max_drift_identity:.1e} (η={lrs[0]}, {round(T / lrs[0])} steps)",
+    ok=max_drift_identity < TOL_EXACT,
+    note="so balancedness drifts by O(η) over a fixed time T = η·steps",
+)
+checks.add(
+    claim_id="thm2_balancedness",
+    where="Theorem 2 proof; Appendix C",
+    statement="from a balanced start, gradient flow keeps the weights balanced",
+    expected=f"flow: discrepancy < {TOL_EXACT:.0e}; GD: O(η) drift, extrapolates to 0",
+    measured=f"flow (DOP853) {flow_bal:.1e}; GD at η={gd.eta.min()}: "
+    f"{gd_min.balancedness.max():.1e} (unbalanced start: {unb.balancedness.min():.2f})",
+    ok=flow_bal < TOL_EXACT and ratio_extrap < 1e-2,
+    note=f"{setting}; flow loss {flow.loss0.min():.2f}–{flow.loss0.max():.2f} → "
+    f"{flow.loss.min():.3f}–{flow.loss.max():.3f}, weights move "
+    f"{flow.weight_change.min():.2f}–{flow.weight_change.max():.2f} relative",
+)
+checks.add(
+    claim_id="thm2_nfa_agop_power",
+    where="Theorem 2, Eq. (10)",
+    statement="W^(ℓ)ᵀW^(ℓ) = (d1·AGOP_ℓ)^{1/(L−ℓ+1)} along gradient flow from a balanced start",
+    expected=f"flow: < {TOL_EXACT:.0e}; wrong side / wrong power ≥ 1e-2",
+    measured=f"flow {flow_nfa:.1e}; GD at η={gd.eta.min()}: {gd_min.nfa.max():.1e}; "
+    f"left Gram WWᵀ ≥ {res.nfa_left.min():.2f}, power 1/(L−ℓ+2) ≥ "
+    f"{res.nfa_wrong_power.min():.2f}",
+    ok=flow_nfa < TOL_EXACT and contrast > 1e-2,
+    note="the right Gram W^(ℓ)ᵀW^(ℓ) (input side), AGOP by autograd summed over the d1 row "
+    "factors; at ℓ=L the power is 1 and the identity is definitional",
+)
+checks.add(
+    claim_id="appC_gradient_flow_limit",
+    where="Appendix C; Section 3 Remarks (δ-balancedness)",
+    statement="GD at fixed time T approaches the flow: balancedness and NFA discrepancies "
+    "and ‖W_GD − W_flow‖ are O(η)",
+    expected=f"log-log slopes in [{TOL_SLOPE[0]}, {TOL_SLOPE[1]}]; Richardson "
+    "extrapolation to η=0 < 1e-2 × value at smallest η",
+    measured=f"slopes {all_slopes.min():.3f}–{all_slopes.max():.3f}; extrapolated/value "
+    f"≤ {ratio_extrap:.1e}",
+    ok=(
+        bool(((all_slopes > TOL_SLOPE[0]) & (all_slopes < TOL_SLOPE[1])).all())
+        and ratio_extrap < 1e-2
+    ),
+    note=f"η ∈ {lrs}, steps = T/η",
+)
+checks.add(
+    claim_id="appC_unbalanced_start",
+    where="Appendix C; Theorem 2 hypothesis",
+    statement="from an unbalanced start the weights stay unbalanced (D_ℓ is conserved) "
+    "and Eq. (10) fails",
+    expected="balancedness ≥ 0.1, NFA discrepancy (ℓ<L) ≥ 0.1, D_ℓ moves ≤ 0.05",
+    measured=f"balancedness {unb.balancedness.min():.2f}–{unb.balancedness.max():.2f}; "
+    f"NFA ≥ {unb.nfa.min():.2f}; D_ℓ moved ≤ {unb.D_relative_change.max():.1e}",
+    ok=bool(
+        (unb.balancedness >= 0.1).all()
+        and (unb.nfa >= 0.1).all()
+        and (unb.D_relative_change <= 0.05).all()
+    ),
+    note=f"Gaussian weights with the balanced start's per-layer norms; GD η={lrs[-1]}",
 )
 print(f"run time {time.perf_counter() - t_start:.1f} s")
-checks.to_csv(checks_path, index=False)
-display(checks)
+display(checks.write(checks_path))

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from linrfm_paper import nfa
+from linrfm_paper.theory import indicator_sensing
 
 
 def _problem(seed: int, d: int = 5, n: int = 12):
@@ -105,9 +106,9 @@ def test_nfa_holds_at_balanced_weights_on_the_right_side_only():
     assert nfa.nfa_discrepancy(A, unbalanced)[:2].min() > 1e-2
 
 
-def test_completion_sensing_reads_observed_entries():
+def test_indicator_sensing_reads_observed_entries():
     mask = np.array([[True, False, True], [False, True, False]])
-    A = nfa.completion_sensing(mask)
+    A = indicator_sensing(mask)  # the network's completion problems (formerly nfa's own helper)
     Y = np.arange(6.0).reshape(2, 3)
     np.testing.assert_array_equal(np.einsum("nij,ij->n", A, Y), Y[mask])
 

@@ -2,8 +2,10 @@
 
 import numpy as np
 import pytest
+import torch
 
 import linrfm
+from linrfm_paper import nfa
 from linrfm_paper import theory as T
 
 ALPHAS = [0.125, 0.25, 0.375, 0.5, 0.75, 1.0, 1.5]
@@ -107,7 +109,7 @@ def test_deep_sense_fixed_point_layers(rng: np.random.Generator) -> None:
 def _prop2_problem(a: float, b: float, c: float, d: float) -> tuple[np.ndarray, np.ndarray]:
     mask = np.array([[1, 1], [1, 0], [0, 1]], dtype=bool)
     Y = np.array([[a, b], [c, 0.0], [0.0, d]])
-    return T.indicator_sensing((3, 2), mask), Y[mask]
+    return T.indicator_sensing(mask), Y[mask]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -151,7 +153,7 @@ def test_prop1_and_lemma2_maps_match_algorithm1() -> None:
     a, b, cs = 2.0, 1.0, (1.0, 0.5)
     s = sum(c * c for c in cs)
     mask = np.array([[1, 1], [0, 1], [0, 1]], dtype=bool)
-    A = T.indicator_sensing((3, 2), mask)
+    A = T.indicator_sensing(mask)
     y = np.array([a, b, *cs])
     u, v, e = 0.7, 1.2, 0.4
     Zs = T.lin_rfm_direct(A, y, alpha=1.0, M0=np.array([[u, e], [e, v]]), n_steps=6)
@@ -163,9 +165,104 @@ def test_prop1_and_lemma2_maps_match_algorithm1() -> None:
     thr = T.prop1_threshold(a, b, s)
     assert T.prop1_k_map(thr, a, b, s) == pytest.approx(thr)
 
-    A2 = T.indicator_sensing((2, 2), np.array([[1, 1], [0, 1]], dtype=bool))
+    A2 = T.indicator_sensing(np.array([[1, 1], [0, 1]], dtype=bool))
     Zs = T.lin_rfm_direct(A2, np.array([1.0, 0.0, 1.0]), M0=np.array([[u, e], [e, v]]), n_steps=8)
     at = T.prop1_k1(u, v, e)
     for Z in Zs:
         np.testing.assert_allclose(Z[1, 0], at, rtol=1e-9)
         at = T.lem2_map(at)
+
+
+def test_indicator_sensing_serves_completion_and_the_network() -> None:
+    """One helper for both former uses: theory's (Appendix F runs of Algorithm 1) and nfa's
+    (the network trained on completion). Rows in the order of Y[mask]; 0/1 masks are accepted."""
+    mask = np.array([[1, 0, 1], [0, 1, 1]])
+    A = T.indicator_sensing(mask)
+    expected = np.zeros((4, 2, 3))
+    for i, (j, k) in enumerate([(0, 0), (0, 2), (1, 1), (1, 2)]):
+        expected[i, j, k] = 1.0
+    np.testing.assert_array_equal(A, expected)
+    np.testing.assert_array_equal(T.indicator_sensing(mask.astype(bool)), expected)
+    Y = np.arange(6.0).reshape(2, 3) + 1.0
+    np.testing.assert_array_equal(np.einsum("nij,ij->n", A, Y), Y[mask.astype(bool)])
+    # theory's use: Algorithm 1 with ε = 0 interpolates the observed entries
+    Zs = T.lin_rfm_direct(A, Y[mask.astype(bool)], alpha=1.0, eps=0.0, n_steps=3)
+    for Z in Zs:
+        np.testing.assert_allclose(Z[mask.astype(bool)], Y[mask.astype(bool)], atol=1e-10)
+    # nfa's use: the network f(A_i) = ⟨A_i, W^(L)⋯W^(1)⟩ reads the entries of the end-to-end matrix
+    Ws = nfa.gaussian_init(3, 2, np.random.default_rng(0))
+    band = np.eye(3, dtype=bool) | np.eye(3, k=1, dtype=bool)
+    P = nfa.end_to_end(Ws)
+    np.testing.assert_allclose(nfa.predict(T.indicator_sensing(band), Ws), P[band], atol=1e-14)
+    with pytest.raises(ValueError, match="mask"):
+        T.indicator_sensing(np.ones(4, dtype=bool))
+
+
+def test_sym_power_serves_phi_and_the_nfa_power(rng: np.random.Generator) -> None:
+    """One numpy (G + εI)^power for both former uses: φ(G) = (G + εI)^α (theory.sym_fun, used by
+    lin_rfm_direct and fixed_points) and G^{1/k} of a PSD G (nfa.psd_power, Theorem 2); and it
+    agrees with the library's torch linrfm.matfun.sym_power."""
+    from linrfm.matfun import sym_power as torch_sym_power
+
+    B = rng.standard_normal((5, 3))
+    G = B @ B.T  # PSD of rank 3: eigenvalues at 0 up to round-off (possibly negative)
+    eps = 0.1
+    # φ: α = 1 is G + εI; α = 1/2 squares back to G + εI; α = 3/4 through the eigenvalues
+    np.testing.assert_allclose(T.sym_power(G, 1.0, eps), G + eps * np.eye(5), atol=1e-12)
+    half = T.sym_power(G, 0.5, eps)
+    np.testing.assert_allclose(half @ half, G + eps * np.eye(5), atol=1e-12)
+    lam, V = np.linalg.eigh(G)
+    np.testing.assert_allclose(
+        T.sym_power(G, 0.75, eps), (V * (np.clip(lam, 0, None) + eps) ** 0.75) @ V.T, atol=1e-12
+    )
+    # the NFA power (ε = 0): (G^{1/3})³ = G, eigenvalues below zero clipped, result symmetric PSD
+    third = T.sym_power(G, 1.0 / 3.0)
+    np.testing.assert_allclose(third @ third @ third, G, atol=1e-10)
+    np.testing.assert_allclose(third, third.T, atol=1e-15)
+    assert np.linalg.eigvalsh(third).min() > -1e-12
+    np.testing.assert_allclose(T.sym_power(G, 1.0), G, atol=1e-12)
+    # the library's torch version, same arguments (a full-rank G: a fractional power of the
+    # round-off eigenvalues of a singular one, ~1e-16^{1/3}, differs between eigensolvers)
+    C = rng.standard_normal((5, 7))
+    G = C @ C.T
+    for power, e in [
+        (1.0, 0.0),
+        (0.5, eps),
+        (1.0 / 3.0, 0.0),
+        (-0.5, eps),
+        (-1.0, 0.0),
+        (2.0, eps),
+    ]:
+        lib = torch_sym_power(torch.as_tensor(G), power, e).numpy()
+        np.testing.assert_allclose(T.sym_power(G, power, e), lib, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="singular"):
+        T.sym_power(np.zeros((2, 2)), -1.0)
+    with pytest.raises(ValueError, match="singular"):
+        torch_sym_power(torch.zeros(2, 2, dtype=torch.float64), -1.0)
+
+
+@pytest.mark.parametrize("unit_entries", [True, False])
+def test_gaussian_sensing_problem_is_the_notebooks_draw(unit_entries: bool) -> None:
+    """gaussian_sensing_problem reproduces the draws the notebooks made inline: fixed_points and
+    deep_linrfm_limits (Y# scaled to entries of mean square 1) and irls_equivalence (unscaled)."""
+    d1, d2, r, n = 4, 5, 2, 13
+    seed = np.random.SeedSequence(7).spawn(2)[1]
+    rng = np.random.default_rng(seed)  # the former inline code
+    Y = rng.standard_normal((d1, r)) @ rng.standard_normal((r, d2))
+    if unit_entries:
+        Y *= np.sqrt(d1 * d2) / np.linalg.norm(Y)
+    A_ref = rng.standard_normal((n, d1, d2))
+    A, y, Yt = T.gaussian_sensing_problem(d1, d2, r, n, seed, unit_entries=unit_entries)
+    np.testing.assert_array_equal(A, A_ref)
+    np.testing.assert_array_equal(Yt, Y)
+    np.testing.assert_array_equal(y, np.einsum("nij,ij->n", A_ref, Y))
+    assert A.shape == (n, d1, d2) and np.linalg.matrix_rank(Yt) == r
+    if unit_entries:
+        assert np.mean(Yt**2) == pytest.approx(1.0)
+    # a Generator is drawn from in place: the stream continues as after the inline code
+    g = np.random.default_rng(seed)
+    prob = T.gaussian_sensing_problem(d1, d2, r, n, g, unit_entries=unit_entries)
+    np.testing.assert_array_equal(prob.A, A_ref)
+    assert g.standard_normal() == rng.standard_normal()
+    with pytest.raises(ValueError, match="seed"):
+        T.gaussian_sensing_problem(d1, d2, r, n, None)

@@ -100,6 +100,32 @@ def check_row(
     )
 
 
+CHECK_COLUMNS = ("claim_id", "where", "statement", "expected", "measured", "verdict", "note")
+
+
+class Checks:
+    """The collector of a theory notebook's table of checks: ``add`` one :func:`check_row` per
+    check, then ``write`` the table (columns :data:`CHECK_COLUMNS`, the CSV that
+    ``workflow/scripts/run_notebook.py`` keeps and :func:`evaluate` reads)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Append ``check_row(*args, **kwargs)`` and return it."""
+        self.rows.append(check_row(*args, **kwargs))
+        return self.rows[-1]
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=list(CHECK_COLUMNS))
+
+    def write(self, path: str | Path) -> pd.DataFrame:
+        """Write the table to ``path`` (CSV, no index) and return it."""
+        df = self.table()
+        df.to_csv(path, index=False)
+        return df
+
+
 # --- rules -------------------------------------------------------------------------------------
 
 

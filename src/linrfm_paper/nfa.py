@@ -2,8 +2,8 @@
 
 The network (Section 3) is f(A) = ⟨A, W^(L) ⋯ W^(1)⟩ with square d × d layers, for matrix sensing
 (y_i = ⟨A_i, Y#⟩; completion is the case of indicator matrices A_i, see
-:func:`completion_sensing`). Training is plain full-batch gradient descent with step size η on the
-mean square loss
+:func:`linrfm_paper.theory.indicator_sensing`). Training is plain full-batch gradient descent with
+step size η on the mean square loss
 
     ℒ(W) = (1/n) Σ_i (f(A_i) − y_i)²,  ∂ℒ/∂W^(ℓ) = (2/n) (W^(L)⋯W^(ℓ+1))ᵀ R (W^(ℓ−1)⋯W^(1))ᵀ,
 
@@ -35,22 +35,13 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from .theory import sym_power
+
 Weights = list[np.ndarray]
 
 
 # --------------------------------------------------------------------------------------------------
-# problems and initialisations
-
-
-def completion_sensing(mask: np.ndarray) -> np.ndarray:
-    """Indicator sensing matrices A_i = e_j e_kᵀ, one per observed entry (j, k) of ``mask``.
-
-    Returns A (n, d1, d2) with ⟨A_i, Y⟩ = Y[j, k]: matrix completion as a sensing problem."""
-    mask = np.asarray(mask, dtype=bool)
-    idx = np.argwhere(mask)
-    A = np.zeros((len(idx), *mask.shape))
-    A[np.arange(len(idx)), idx[:, 0], idx[:, 1]] = 1.0
-    return A
+# initialisations
 
 
 def balanced_init(
@@ -190,12 +181,6 @@ def agop(
     return G.numpy()
 
 
-def psd_power(G: np.ndarray, power: float) -> np.ndarray:
-    """G^power for symmetric positive semidefinite G (eigenvalues clipped at 0)."""
-    lam, V = np.linalg.eigh(0.5 * (G + G.T))
-    return (V * np.clip(lam, 0.0, None) ** power) @ V.T
-
-
 def nfa_discrepancy(
     A: np.ndarray,
     Ws: Sequence[np.ndarray],
@@ -206,8 +191,8 @@ def nfa_discrepancy(
     """Per layer ℓ = 1..L: ‖G_ℓ − (d1·AGOP_ℓ)^{a_ℓ}‖_F / ‖G_ℓ‖_F.
 
     G_ℓ = W^(ℓ)ᵀW^(ℓ) (``side="right"``, Theorem 2) or W^(ℓ)W^(ℓ)ᵀ (``side="left"``); the AGOP is
-    the autograd one of :func:`agop`, times d1 (the factor sum of Eq. 9–10); the powers default to
-    Theorem 2's a_ℓ = 1/(L − ℓ + 1)."""
+    the autograd one of :func:`agop`, times d1 (the factor sum of Eq. 9–10), and its power is
+    :func:`linrfm_paper.theory.sym_power`; the powers default to Theorem 2's a_ℓ = 1/(L − ℓ + 1)."""
     L = len(Ws)
     if powers is None:
         powers = [1.0 / (L - l + 1) for l in range(1, L + 1)]
@@ -217,6 +202,6 @@ def nfa_discrepancy(
     for l, a in zip(range(1, L + 1), powers, strict=True):
         W = Ws[l - 1]
         G = W.T @ W if side == "right" else W @ W.T
-        out.append(np.linalg.norm(G - psd_power(agop(A, Ws, l, factor_average=False), a)))
+        out.append(np.linalg.norm(G - sym_power(agop(A, Ws, l, factor_average=False), a)))
         out[-1] /= np.linalg.norm(G)
     return np.array(out)

@@ -30,11 +30,71 @@ notebooks can check the solvers against it and vice versa.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy.integrate import quad
 
 ArrayLike = float | np.ndarray
+
+# ----------------------------------------------------------------------------------------------
+# Problems: y_i = ⟨A_i, Y#⟩ with indicator (completion) or Gaussian sensing matrices
+# ----------------------------------------------------------------------------------------------
+
+
+class SensingProblem(NamedTuple):
+    """A sensing problem y_i = ⟨A_i, Y#⟩: A (n, d1, d2), y (n,), Y = Y# (d1, d2)."""
+
+    A: np.ndarray
+    y: np.ndarray
+    Y: np.ndarray
+
+
+def indicator_sensing(mask: np.ndarray) -> np.ndarray:
+    """Indicator sensing matrices A_i = e_j e_kᵀ, one per observed entry (j, k) of ``mask``
+    (row-major order, that of ``Y[mask]``): A (n, d1, d2) with ⟨A_i, Y⟩ = Y[j, k], i.e. matrix
+    completion written as matrix sensing (Section 2.1)."""
+    mask = np.asarray(mask, dtype=bool)
+    if mask.ndim != 2:
+        raise ValueError(f"mask must be a (d1, d2) array, got shape {mask.shape}")
+    rows, cols = np.nonzero(mask)
+    A = np.zeros((len(rows), *mask.shape))
+    A[np.arange(len(rows)), rows, cols] = 1.0
+    return A
+
+
+def gaussian_sensing_problem(
+    d1: int,
+    d2: int,
+    r: int,
+    n: int,
+    seed: int | np.random.SeedSequence | np.random.Generator,
+    *,
+    unit_entries: bool = True,
+) -> SensingProblem:
+    """Gaussian matrix sensing: A_i with i.i.d. N(0, 1) entries and y_i = ⟨A_i, Y#⟩.
+
+    Y# = U G with U (d1 × r) and G (r × d2) i.i.d. N(0, 1), drawn in that order from ``seed``,
+    then A (n × d1 × d2). The scaling of Y# is the parameter:
+
+    - ``unit_entries=True``: Y# ← √(d1 d2) · Y# / ‖Y#‖_F, entries of mean square 1 (the scaling of
+      ``linrfm.data.low_rank_matrix``; ``fixed_points`` and ``deep_linrfm_limits``);
+    - ``unit_entries=False``: Y# = U G as drawn, entries of variance r (``irls_equivalence``,
+      whose checks compare two algorithms and are scale free).
+
+    A ``Generator`` is drawn from in place (so a notebook's stream continues after it). The draw
+    order (G is r × d2, not V is d2 × r as in ``low_rank_matrix``) is the notebooks' own, kept so
+    that their results do not change; this is why the generator lives here and not in
+    ``linrfm.data``."""
+    if seed is None:
+        raise ValueError("seed is required: every draw must come from an explicit seed")
+    rng = np.random.default_rng(seed)
+    Y = rng.standard_normal((d1, r)) @ rng.standard_normal((r, d2))
+    if unit_entries:
+        Y *= np.sqrt(d1 * d2) / np.linalg.norm(Y)
+    A = rng.standard_normal((n, d1, d2))
+    return SensingProblem(A, np.einsum("nij,ij->n", A, Y), Y)
+
 
 # ----------------------------------------------------------------------------------------------
 # Theorem 1 and Corollary 1: ψ for φ(s) = (s + ε)^α
@@ -153,11 +213,21 @@ def min_norm_step(A: np.ndarray, y: np.ndarray, M: np.ndarray) -> tuple[np.ndarr
     return W, W @ M
 
 
-def sym_fun(G: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """f applied to a symmetric matrix through its eigenvalues (eigenvalues < 0 clipped to 0)."""
+def sym_power(G: np.ndarray, power: float, eps: float = 0.0) -> np.ndarray:
+    """(G + εI)^power for symmetric PSD ``G`` (d, d) through its eigenvalues: with
+    G = V diag(λ) Vᵀ, returns V diag((max(λ, 0) + ε)^power) Vᵀ.
+
+    G is symmetrised first and eigenvalues below zero (round-off) are clipped to zero before the
+    shift. This is φ(G) of Section 2.3 for φ(s) = (s + ε)^α (``power`` = α), and G^a for
+    ``eps = 0`` (Theorem 2's (d1·AGOP)^{1/(L−ℓ+1)} in :mod:`linrfm_paper.nfa`). The numpy twin of
+    the library's torch ``linrfm.matfun.sym_power`` (same arguments, same clipping, same error),
+    kept separate so these checks do not run the solvers' code."""
     G = 0.5 * (G + G.T)
     lam, V = np.linalg.eigh(G)
-    return (V * f(np.clip(lam, 0.0, None))) @ V.T
+    lam = np.clip(lam, 0.0, None) + eps
+    if power < 0 and bool((lam <= 0).any()):
+        raise ValueError("negative power of a singular matrix: use eps > 0")
+    return (V * lam**power) @ V.T  # ``**`` takes numpy's sqrt / square fast paths at ½, 2
 
 
 def lin_rfm_direct(
@@ -180,16 +250,8 @@ def lin_rfm_direct(
         _, Z = min_norm_step(A, y, M)
         Zs.append(Z)
         if t < n_steps:
-            M = sym_fun(Z.T @ Z, lambda lam: np.power(lam + eps, alpha))
+            M = sym_power(Z.T @ Z, alpha, eps)
     return Zs
-
-
-def indicator_sensing(shape: tuple[int, int], mask: np.ndarray) -> np.ndarray:
-    """Sensing matrices M_ij (one per observed entry, row-major order of ``mask``): (n, d1, d2)."""
-    rows, cols = np.nonzero(mask)
-    A = np.zeros((len(rows), *shape))
-    A[np.arange(len(rows)), rows, cols] = 1.0
-    return A
 
 
 # ----------------------------------------------------------------------------------------------
