@@ -10,6 +10,7 @@ Solvers (each returns a :class:`~linrfm.result.Result`):
 """
 
 from .data import completion_problem, degrees_of_freedom, sparse_regression_problem
+from .imputer import LinRFMImputer
 from .protocols import Selection, honest_protocol, paper_protocol
 from .result import History, Result
 from .solvers.completion import complete
@@ -22,6 +23,7 @@ from .validation import NonFiniteIterateError
 
 __all__ = [
     "History",
+    "LinRFMImputer",
     "NonFiniteIterateError",
     "Result",
     "RidgeDecay",
