@@ -50,3 +50,19 @@ rule bench_scaling_plot:
         runtime=5,
     script:
         "../../bench/plot_scaling.py"
+
+
+# The benchmark's result tables for docs/ (docs/benchmarks_results.md), rendered from the CSVs
+# above so that the page cannot drift from the measurements: snakemake --cores 2 bench_docs
+rule bench_docs:
+    """docs/benchmarks_results.md from results/bench/*.csv (workflow/scripts/bench_docs.py)."""
+    input:
+        expand("results/bench/{target}.csv", target=BENCH_TARGETS),
+    output:
+        "docs/benchmarks_results.md",
+    log:
+        "logs/bench_docs.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/bench_docs.py"
