@@ -323,10 +323,10 @@ def irls_vector(Xd: np.ndarray, yd: np.ndarray, p: float, eps: float, steps: int
 
 
 def recorder(store: list):
-    """A `callback(t, β)` that stores every iterate and never asks to stop."""
+    """A `callback(state)` that stores every iterate β_t and never asks to stop."""
 
-    def callback(t: int, b: np.ndarray) -> bool:
-        store.append(b.copy())
+    def callback(state: linrfm.IterationState) -> bool:
+        store.append(state.Z.copy())
         return False
 
     return callback

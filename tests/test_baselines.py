@@ -151,7 +151,7 @@ def rank1_problem():
 def test_deep_linear_fits_and_generalises(rank1_problem, depth):
     p = rank1_problem
     res = deep_linear_completion(
-        p.Y_obs, p.mask, depth=depth, lr=1e-2, max_steps=2000, check_every=200
+        p.Y_obs, p.mask, depth=depth, lr=1e-2, max_iter=2000, log_every=200
     )
     assert res.Z.shape == (20, 20)
     assert res.n_iter == 2000 and not res.converged
@@ -170,7 +170,7 @@ def test_deep_linear_fits_and_generalises(rank1_problem, depth):
 
 def test_deep_linear_deterministic(rank1_problem):
     p = rank1_problem
-    kw = dict(depth=3, lr=1e-2, max_steps=300, seed=5)
+    kw = dict(depth=3, lr=1e-2, max_iter=300, seed=5)
     a = deep_linear_completion(p.Y_obs, p.mask, **kw)
     b = deep_linear_completion(p.Y_obs, p.mask, **kw)
     c = deep_linear_completion(p.Y_obs, p.mask, **{**kw, "seed": 6})
@@ -182,23 +182,26 @@ def test_deep_linear_deterministic(rank1_problem):
 def test_deep_linear_tol_and_stop(rank1_problem):
     p = rank1_problem
     res = deep_linear_completion(
-        p.Y_obs, p.mask, depth=2, lr=1e-2, max_steps=5000, tol=1e-2, check_every=50
+        p.Y_obs, p.mask, depth=2, lr=1e-2, max_iter=5000, tol=1e-2, log_every=50
     )
     assert res.converged and res.n_iter < 5000 and res.n_iter % 50 == 0
+    assert res.status == "tolerance"
     assert res.history.residual[-1] < 1e-2 <= res.history.residual[-2]
     assert not bool(res.extras["stopped_by_callback"])
 
     seen: list[int] = []
 
-    def stop(step: int, Z: np.ndarray) -> bool:
+    def stop(state) -> bool:
+        Z = state.Z
         assert Z.shape == (20, 20)
-        seen.append(step)
+        seen.append(state.t)
         return p.relative_test_error(Z) < 0.3
 
     res = deep_linear_completion(
-        p.Y_obs, p.mask, depth=2, lr=1e-2, max_steps=5000, stop=stop, check_every=50
+        p.Y_obs, p.mask, depth=2, lr=1e-2, max_iter=5000, callback=stop, log_every=50
     )
     assert bool(res.extras["stopped_by_callback"]) and not res.converged
+    assert res.status == "callback"
     assert res.n_iter == seen[-1] < 5000 and seen == list(range(50, res.n_iter + 1, 50))
     assert p.relative_test_error(res.Z) < 0.3
 
@@ -208,11 +211,11 @@ def test_deep_linear_default_init_scale(depth):
     # Arora et al.: per-layer std (1e-3)^{1/L} d^{-1/2} gives ||Z_0||_F ≈ 1e-3 sqrt(d).
     d = 100
     Y = np.ones((d, d))
-    res = deep_linear_completion(Y, np.ones((d, d), bool), depth=depth, max_steps=0)
+    res = deep_linear_completion(Y, np.ones((d, d), bool), depth=depth, max_iter=0)
     assert res.n_iter == 0
     ratio = np.linalg.norm(res.Z) / (1e-3 * np.sqrt(d))
     assert 0.8 < ratio < 1.25
-    big = deep_linear_completion(Y, np.ones((d, d), bool), depth=2, max_steps=0, init_scale=0.1)
+    big = deep_linear_completion(Y, np.ones((d, d), bool), depth=2, max_iter=0, init_scale=0.1)
     assert np.linalg.norm(big.Z) == pytest.approx(0.01 * d * np.sqrt(d), rel=0.2)
 
 
@@ -221,7 +224,7 @@ def test_deep_linear_rectangular_and_options():
     cases = [(1, None, "group_rmsprop", 0.1), (2, 7, "rmsprop", 1e-2), (3, 30, "rmsprop", 1e-2)]
     for depth, width, optimizer, lr in cases:
         res = deep_linear_completion(
-            p.Y_obs, p.mask, depth=depth, width=width, optimizer=optimizer, lr=lr, max_steps=200
+            p.Y_obs, p.mask, depth=depth, width=width, optimizer=optimizer, lr=lr, max_iter=200
         )
         assert res.Z.shape == (15, 25)
         assert res.history.residual[-1] < 0.5 * res.history.residual[0]
@@ -230,7 +233,7 @@ def test_deep_linear_rectangular_and_options():
 def test_deep_linear_nonfinite_names_step():
     Y = np.full((4, 4), 1e300)
     with pytest.raises(NonFiniteIterateError, match="step 0"):
-        deep_linear_completion(Y, np.ones((4, 4), bool), max_steps=10)
+        deep_linear_completion(Y, np.ones((4, 4), bool), max_iter=10)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +243,7 @@ def test_deep_linear_nonfinite_names_step():
 
 def test_diagonal_net_recovers_sparse_and_matches_l1():
     p = sparse_regression_problem(30, 50, 3, seed=0)
-    res = diagonal_net_regression(p.X, p.y, max_steps=20000, check_every=1000)
+    res = diagonal_net_regression(p.X, p.y, max_iter=20000, log_every=1000)
     l1 = l1_regression(p.X, p.y)
     assert res.w.shape == (50,) and res.n_iter == 20000
     np.testing.assert_allclose(res.w, res.extras["w1"] * res.extras["w2"], rtol=1e-12)
@@ -252,7 +255,7 @@ def test_diagonal_net_recovers_sparse_and_matches_l1():
 def test_diagonal_net_implicit_l1_bias():
     # n = 10 < recovery threshold: min-l1 differs from w*, and from the min-l2 interpolant.
     p = sparse_regression_problem(10, 50, 3, seed=0)
-    res = diagonal_net_regression(p.X, p.y, max_steps=50000, check_every=5000)
+    res = diagonal_net_regression(p.X, p.y, max_iter=50000, log_every=5000)
     w_l1 = l1_regression(p.X, p.y).w
     w_l2 = np.linalg.pinv(p.X) @ p.y
     assert res.history.residual[-1] < 1e-6  # interpolates
@@ -265,14 +268,14 @@ def test_diagonal_net_implicit_l1_bias():
 @pytest.mark.parametrize("n", [10, 40])  # n = 10: mat-vecs with X; n = 40: Gram path
 def test_diagonal_net_matches_reference_gd(n):
     p = sparse_regression_problem(n, 50, 3, seed=1)
-    init = diagonal_net_regression(p.X, p.y, init_var=1e-2, max_steps=0, seed=3)
+    init = diagonal_net_regression(p.X, p.y, init_var=1e-2, max_iter=0, seed=3)
     u, v = init.extras["w1"].copy(), init.extras["w2"].copy()
     assert np.std(u) == pytest.approx(0.1, rel=0.5)
     lr = 0.05
     for _ in range(40):
         g = 2.0 / n * p.X.T @ (p.X @ (u * v) - p.y)
         u, v = u - lr * g * v, v - lr * g * u
-    res = diagonal_net_regression(p.X, p.y, lr=lr, init_var=1e-2, max_steps=40, seed=3)
+    res = diagonal_net_regression(p.X, p.y, lr=lr, init_var=1e-2, max_iter=40, seed=3)
     np.testing.assert_allclose(res.extras["w1"], u, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(res.w, u * v, rtol=1e-9, atol=1e-12)
     train_loss = np.mean((p.X @ (u * v) - p.y) ** 2)
@@ -281,13 +284,13 @@ def test_diagonal_net_matches_reference_gd(n):
 
 def test_diagonal_net_deterministic_tol_and_stop():
     p = sparse_regression_problem(30, 50, 3, seed=0)
-    a = diagonal_net_regression(p.X, p.y, max_steps=500, seed=4)
-    b = diagonal_net_regression(p.X, p.y, max_steps=500, seed=4)
+    a = diagonal_net_regression(p.X, p.y, max_iter=500, seed=4)
+    b = diagonal_net_regression(p.X, p.y, max_iter=500, seed=4)
     np.testing.assert_array_equal(a.w, b.w)
-    res = diagonal_net_regression(p.X, p.y, tol=1e-2, check_every=10)
+    res = diagonal_net_regression(p.X, p.y, tol=1e-2, log_every=10)
     assert res.converged and res.n_iter < 100000 and res.history.residual[-1] < 1e-2
     res = diagonal_net_regression(
-        p.X, p.y, stop=lambda step, w: p.test_mse(w) < 1e-3, check_every=100
+        p.X, p.y, callback=lambda state: p.test_mse(state.Z) < 1e-3, log_every=100
     )
     assert bool(res.extras["stopped_by_callback"]) and p.test_mse(res.w) < 1e-3
     assert res.n_iter % 100 == 0 and res.n_iter < 100000
@@ -296,7 +299,7 @@ def test_diagonal_net_deterministic_tol_and_stop():
 def test_diagonal_net_nonfinite_names_step():
     p = sparse_regression_problem(30, 50, 3, seed=0)
     with pytest.raises(NonFiniteIterateError, match=r"step \d+"):
-        diagonal_net_regression(p.X, p.y, lr=100.0, init_var=1.0, max_steps=1000)
+        diagonal_net_regression(p.X, p.y, lr=100.0, init_var=1.0, max_iter=1000)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,6 +339,9 @@ def _nan_observed():
         (lambda: deep_linear_completion(_Y, _M, tol=-1.0), "tol"),
         (lambda: deep_linear_completion(_Y, _M, check_every=0), "check_every"),
         (lambda: deep_linear_completion(_Y, _M, stop=3), "stop"),
+        (lambda: deep_linear_completion(_Y, _M, max_iter=-1), "max_iter"),
+        (lambda: deep_linear_completion(_Y, _M, log_every=0), "log_every"),
+        (lambda: deep_linear_completion(_Y, _M, callback=3), "callback"),
         (lambda: deep_linear_completion(_Y, _M, optimizer="adam"), "optimizer"),
         (lambda: deep_linear_completion(_Y, _M, dtype="float16"), "dtype"),
         (lambda: deep_linear_completion(_nan_observed(), _M), "NaN"),
@@ -347,6 +353,22 @@ def _nan_observed():
         (lambda: diagonal_net_regression(_X, _y, seed=-1), "seed"),
     ],
 )
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_bad_inputs(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_deprecated_baseline_names_warn_and_give_the_same_run(rank1_problem):
+    """max_steps / stop(step, Z) / check_every still work for one release, with a warning."""
+    p = rank1_problem
+    kw = dict(depth=2, lr=1e-2, seed=1)
+    with pytest.warns(DeprecationWarning, match="max_steps= is now max_iter="):
+        old = deep_linear_completion(
+            p.Y_obs, p.mask, max_steps=300, check_every=30, stop=lambda t, Z: t >= 120, **kw
+        )
+    new = deep_linear_completion(
+        p.Y_obs, p.mask, max_iter=300, log_every=30, callback=lambda s: s.t >= 120, **kw
+    )
+    assert old.n_iter == new.n_iter == 120 and old.status == new.status == "callback"
+    np.testing.assert_array_equal(old.Z, new.Z)

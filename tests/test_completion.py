@@ -158,13 +158,15 @@ def test_history_and_callback_stop():
     p = completion_problem(30, 30, 2, 500, seed=5)
     calls = []
 
-    def stop_at_7(t, Z):
+    def stop_at_7(state):
+        t = state.t
         calls.append(t)
-        assert Z.shape == (30, 30)
+        assert state.Z.shape == (30, 30)
         return t >= 7
 
     res = linrfm.complete(p.Y_obs, p.mask, callback=stop_at_7)
     assert res.n_iter == 7 and not res.converged
+    assert res.status == linrfm.Status.CALLBACK and "callback" in res.message
     h = res.history.as_dict()
     assert len(h["residual"]) == len(h["rel_change"]) == len(h["seconds"]) == 8
     assert np.all(np.diff(h["seconds"]) >= 0)

@@ -6,15 +6,14 @@ import torch
 
 from linrfm import SpectralRidge, complete
 from linrfm.data import completion_problem
-from linrfm.solvers.completion import choose_kernel
+from linrfm.solvers.completion import choose_kernel, complete_lowrank
 from linrfm.solvers.lowrank import (
     LOWRANK_MIN_DIM,
     LOWRANK_MIN_OBS_PER_ROW,
+    FactoredIterate,
     LowRankCompletion,
-    _Iterate,
-    _Observed,
-    complete_lowrank,
 )
+from linrfm.solvers.observed import Observed
 
 
 def _observed(p):
@@ -79,11 +78,11 @@ def test_factored_iterate_products_and_norm_match_dense_numpy():
     d1, d2, k = 9, 7, 3
     mask = rng.random((d1, d2)) < 0.4
     rows, cols = np.nonzero(mask)
-    obs = _Observed(rows, cols, d1, d2, torch.device("cpu"), k, 1 << 10)
+    obs = Observed(rows, cols, (d1, d2), torch.device("cpu"))
     L = torch.as_tensor(rng.standard_normal((d1, k)))
     R = torch.as_tensor(rng.standard_normal((d2, k)))
     s = torch.as_tensor(rng.standard_normal(rows.size))
-    X = _Iterate(obs, L, R, s)
+    X = FactoredIterate(obs, L, R, s)
     Zd = L.numpy() @ R.numpy().T
     Zd[rows, cols] += s.numpy()
     Q = rng.standard_normal((d2, 4))

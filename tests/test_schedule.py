@@ -7,10 +7,11 @@ import torch
 import linrfm
 from linrfm.data import completion_problem, degrees_of_freedom
 from linrfm.solvers.anderson import Anderson
+from linrfm.solvers.kernels import RitzTracker
 from linrfm.solvers.schedule import (
     RidgeDecay,
     SpectralRidge,
-    _SpectralRule,
+    SpectralRule,
     identifiable_rank,
 )
 
@@ -113,10 +114,11 @@ def test_tracked_ritz_values_converge_to_the_top_eigenvalues(rng):
     U = np.linalg.qr(rng.standard_normal((d, d)))[0]
     g = np.concatenate([[50, 40, 30, 20, 10], np.geomspace(1e-2, 1e-4, d - 5)])
     G = torch.as_tensor((U * g) @ U.T)
-    rule = _SpectralRule(SpectralRidge(max_rank=q - 9, oversample=8), d, d, 10**6, 0.5, 0.0)
-    assert not rule.dense
+    rule = SpectralRule(SpectralRidge(max_rank=q - 9, oversample=8), d, d, 10**6, 0.5, 0.0)
+    ritz = RitzTracker(d, rule.q)
+    assert not ritz.dense
     for _ in range(15):  # one call per solver iteration, G fixed here
-        theta, V = rule._top_eigenpairs(G)
+        theta, V = ritz.top(G)
     np.testing.assert_allclose(theta[:5].numpy(), g[:5], rtol=1e-10)  # the signal: exact
     assert 0.5 * g[5] <= theta[5] <= g[5]  # inside the bulk: a lower bound, rough
     np.testing.assert_allclose((V.T @ V).numpy(), np.eye(theta.numel()), atol=1e-12)

@@ -1,4 +1,7 @@
-"""Spectral functions of symmetric matrices: φ(G) = (G + εI)^α (Section 2.3 convention)."""
+"""Spectral functions of symmetric matrices: φ(G) = (G + εI)^α (Section 2.3 convention).
+
+The one place for φ and its powers: lin-RFM's row solves need K = M² = φ(G)² = (G + εI)^{2α},
+as a matrix (:func:`feature_kernel`) or on eigenvalues (:func:`kernel_eigenvalues`)."""
 
 from __future__ import annotations
 
@@ -33,6 +36,11 @@ def shifted_matrix_power(G: torch.Tensor, k: int, eps: float = 0.0) -> torch.Ten
     if eps:
         G = G + eps * torch.eye(G.shape[-1], dtype=G.dtype, device=G.device)
     return torch.linalg.matrix_power(G, k)
+
+
+def kernel_eigenvalues(g: torch.Tensor, alpha: float, eps: float) -> torch.Tensor:
+    """φ(g)² = (g + ε)^{2α} for eigenvalues g of G (clipped at zero first: round-off)."""
+    return (g.clamp_min(0) + eps).pow(2 * alpha)
 
 
 def feature_kernel(G: torch.Tensor, alpha: float, eps: float, svd_free: bool) -> torch.Tensor:

@@ -12,19 +12,100 @@ truth, so it lives here, under its own name, outside every solver:
   the truth.
 
 Both return a :class:`Selection` with the final Z and one row per candidate, so an experiment table
-can hold both protocols side by side.
+can hold both protocols side by side. :class:`TestErrorWatch` is the one callback that watches
+held-out entries (the paper protocol, the runtime comparison and the benchmarks' clocks use it).
 """
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .result import IterationState
 from .solvers.completion import complete
 from .validation import check_completion_input
+
+log = logging.getLogger("linrfm")
+
+
+class TestErrorWatch:
+    """A callback that measures the test MSE of every iterate on held-out entries — outside the
+    solver, which never sees them.
+
+    ``rows``, ``cols``, ``truth``: the held-out entries and their true values. After each
+    iteration ``mse`` is the test MSE of the iterate (``state.entries``, so a factored iterate is
+    never formed); ``history`` keeps every one when ``keep_history``. ``t_target`` and
+    ``seconds_target`` record the first iterate under ``target`` (seconds since the watch was
+    made, its own time excluded; ``setup_seconds`` is that clock at t = 0). With ``keep_best`` the
+    iterate of lowest test MSE is kept (``best_Z``, ``best_t``, ``best_mse``). Evaluation stops
+    once the target is met unless ``keep_history`` or ``keep_best``. Returns True (stop) when
+    ``stop_below`` and the target is met, or when the clock passes ``time_limit``."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        truth: np.ndarray,
+        *,
+        target: float = 1e-3,
+        stop_below: bool = False,
+        keep_best: bool = False,
+        keep_history: bool = False,
+        time_limit: float = math.inf,
+    ):
+        self.rows, self.cols, self.truth = np.asarray(rows), np.asarray(cols), np.asarray(truth)
+        self.target, self.stop_below, self.time_limit = target, stop_below, time_limit
+        self.keep_best, self.keep_history = keep_best, keep_history
+        self.t0 = time.perf_counter()
+        self.own = 0.0
+        self.mse = float("nan")
+        self.history: list[float] = []
+        self.t_target: int | None = None
+        self.seconds_target: float | None = None
+        self.setup_seconds = float("nan")
+        self.best_mse, self.best_t = math.inf, 0
+        self.best_Z: np.ndarray | None = None
+
+    @classmethod
+    def on_unobserved(cls, Y_true: np.ndarray, mask: np.ndarray, **kwargs: Any) -> TestErrorWatch:
+        """Watch every entry off the mask of the (d1, d2) truth ``Y_true``."""
+        rows, cols = np.nonzero(~np.asarray(mask, dtype=bool))
+        return cls(rows, cols, np.asarray(Y_true, dtype=float)[rows, cols], **kwargs)
+
+    @property
+    def reached(self) -> bool:
+        return self.t_target is not None
+
+    def elapsed(self) -> float:
+        """Seconds since the watch was made, minus the time spent inside it."""
+        return time.perf_counter() - self.t0 - self.own
+
+    def __call__(self, state: IterationState) -> bool:
+        now = self.elapsed()
+        start = time.perf_counter()
+        if state.t == 0:
+            self.setup_seconds = now
+        if not self.reached or self.keep_history or self.keep_best:
+            self.mse = float(np.mean((state.entries(self.rows, self.cols) - self.truth) ** 2))
+            if self.keep_history:
+                self.history.append(self.mse)
+            if self.keep_best and self.mse < self.best_mse:
+                self.best_mse, self.best_t, self.best_Z = self.mse, state.t, state.Z.copy()
+            if not self.reached and self.mse < self.target:
+                self.t_target, self.seconds_target = state.t, now
+                log.info(
+                    "t = %d: test MSE %.3e < %g after %.2f s", state.t, self.mse, self.target, now
+                )
+        self.own += time.perf_counter() - start
+        return (self.stop_below and self.mse < self.target) or now > self.time_limit
 
 
 @dataclass
@@ -62,36 +143,29 @@ def paper_protocol(
     Y_true = np.asarray(Y_true, dtype=float)
     if Y_true.shape != mask.shape:
         raise ValueError(f"Y_true shape {Y_true.shape} does not match mask shape {mask.shape}")
-    test = ~mask
-    if not test.any():
+    if mask.all():
         raise ValueError("paper_protocol needs unobserved (test) entries")
-    truth = Y_true[test]
     best: Selection | None = None
     best_mse = np.inf
     rows = []
     for ridge in _check_grid(ridges):
-        track = {"mse": np.inf, "Z": None, "t": 0}
-
-        def watch(t: int, Z: np.ndarray, track: dict = track) -> bool:
-            mse = float(np.mean((Z[test] - truth) ** 2))
-            if mse < track["mse"]:
-                track.update(mse=mse, Z=Z.copy(), t=t)
-            return mse < target_mse
-
+        watch = TestErrorWatch.on_unobserved(
+            Y_true, mask, target=target_mse, stop_below=True, keep_best=True
+        )
         res = complete(Y_obs, mask, ridge=ridge, callback=watch, **solver_kwargs)
         rows.append(
             dict(
                 protocol="paper",
                 ridge=ridge,
-                selection_score=track["mse"],
+                selection_score=watch.best_mse,
                 score_kind="best test MSE",
                 n_iter=res.n_iter,
-                best_iter=track["t"],
+                best_iter=watch.best_t,
             )
         )
-        if best is None or track["mse"] < best_mse:
-            best_mse = track["mse"]
-            best = Selection("paper", ridge, track["Z"], track["t"])
+        if best is None or watch.best_mse < best_mse:
+            best_mse = watch.best_mse
+            best = Selection("paper", ridge, watch.best_Z, watch.best_t)
     assert best is not None
     best.candidates = rows
     return best

@@ -1,19 +1,38 @@
-"""Result objects and the per-iteration bookkeeping shared by the iterative solvers."""
+"""What every solver returns (:class:`Result`), why it stopped (:class:`Status`), and what a
+callback sees after each iteration (:class:`IterationState`).
+
+Modelled on ``scipy.optimize.OptimizeResult``: one field for the estimate (``x``), the number of
+iterations, a status from a small fixed set and a human-readable message.
+"""
 
 from __future__ import annotations
 
-import logging
-import time
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-import torch
 
-from .validation import NonFiniteIterateError
 
-log = logging.getLogger("linrfm")
+class Status(enum.StrEnum):
+    """Why a solver stopped (compare with the member or its string value)."""
+
+    #: the relative change of the iterate fell below ``tol`` (and the ridge schedule allowed it)
+    TOLERANCE = "tolerance"
+    #: the iterate certified itself (``SpectralRidge``: tail energy ‖X − [X]_r̂‖²_F/‖X‖²_F ≤
+    #: ``tail_tol``)
+    CERTIFIED = "certified"
+    #: the callback returned True
+    CALLBACK = "callback"
+    #: ``max_iter`` iterations ran without another reason to stop
+    MAX_ITER = "max_iter"
+    #: the iteration stopped improving (reserved for a stall detector; no solver reports it yet)
+    STALLED = "stalled"
+
+
+#: the statuses that count as success (``Result.success``)
+SUCCESS = (Status.TOLERANCE, Status.CERTIFIED)
 
 
 @dataclass
@@ -33,78 +52,117 @@ class History:
         }
 
 
+class Factored(Protocol):
+    """An estimate kept in factored form (``linrfm.solvers.lowrank.LowRankCompletion``)."""
+
+    shape: tuple[int, int]
+
+    def dense(self) -> np.ndarray: ...
+
+    def entries(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray: ...
+
+
 @dataclass
 class Result:
-    """What every solver returns: numpy arrays plus ``n_iter``, ``converged`` and ``history``.
+    """What every solver and baseline returns.
 
-    ``Z`` (matrix problems) or ``w`` (regression) holds the estimate; ``extras`` holds solver
-    specific arrays (for instance the final feature matrix ``K``)."""
+    ``x`` is the estimate: a (d1, d2) matrix (completion, sensing), a (d,) weight vector
+    (regression), or a factored completion (``complete_lowrank``: ``x.dense()``,
+    ``x.entries(i, j)``) that is never formed as a matrix. ``Z``, ``w`` and ``factors`` are typed
+    views of it. ``status`` says why the solver stopped, ``message`` the same in words with the
+    numbers that decided it. ``extras`` holds solver specific arrays (e.g. the final feature
+    matrix ``K``, λ_t per iteration)."""
 
+    x: Any
     n_iter: int
-    converged: bool
+    status: Status
+    message: str
     history: History
-    Z: np.ndarray | None = None
-    w: np.ndarray | None = None
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
-    #: a factored estimate (``linrfm.solvers.lowrank.LowRankCompletion``) where Z is never formed
-    factors: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def success(self) -> bool:
+        """The solver met its own convergence test (tolerance or certificate)."""
+        return self.status in SUCCESS
+
+    @property
+    def converged(self) -> bool:
+        """Same as ``success``."""
+        return self.success
+
+    @property
+    def Z(self) -> np.ndarray | None:
+        """The estimate as a dense matrix; None for a vector or a factored estimate."""
+        return self.x if isinstance(self.x, np.ndarray) and self.x.ndim == 2 else None
+
+    @property
+    def w(self) -> np.ndarray | None:
+        """The estimate as a weight vector (regression); None otherwise."""
+        return self.x if isinstance(self.x, np.ndarray) and self.x.ndim == 1 else None
+
+    @property
+    def factors(self) -> Factored | None:
+        """The factored estimate (``complete_lowrank``); None when the estimate is an array."""
+        return None if isinstance(self.x, np.ndarray) else self.x
 
 
-Callback = Callable[[int, np.ndarray], bool]
+class IterationState:
+    """What a callback receives after iteration ``t`` (one object whatever the solver or kernel).
+
+    Attributes: ``t``; ``residual`` (relative misfit on the observed data); ``rel_change``
+    (relative change of the iterate, inf at t = 0); ``ridge`` (λ_t, NaN where there is none);
+    ``rank`` (the schedule's rank estimate r̂_t, None where there is none). ``Z`` is the current
+    estimate as a numpy array, formed on first access (a (d1, d2) matrix, or a (d,) vector for
+    regression); ``entries(rows, cols)`` reads entries of a matrix estimate without forming it
+    where the solver keeps it factored."""
+
+    def __init__(
+        self,
+        t: int,
+        residual: float,
+        rel_change: float,
+        estimate: Callable[[], np.ndarray],
+        *,
+        ridge: float = float("nan"),
+        rank: int | None = None,
+        entries: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    ):
+        self.t, self.residual, self.rel_change = t, residual, rel_change
+        self.ridge, self.rank = ridge, rank
+        self._estimate, self._entries = estimate, entries
+        self._Z: np.ndarray | None = None
+
+    @property
+    def Z(self) -> np.ndarray:
+        if self._Z is None:
+            self._Z = self._estimate()
+        return self._Z
+
+    def entries(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Z[rows, cols] (matrix estimates)."""
+        if self._entries is not None:
+            return self._entries(np.asarray(rows), np.asarray(cols))
+        return self.Z[rows, cols]
+
+    def transposed(self) -> IterationState:
+        """The same state for the transposed problem (features on the rows run on Yᵀ)."""
+        entries = self._entries
+        return IterationState(
+            self.t,
+            self.residual,
+            self.rel_change,
+            lambda: np.ascontiguousarray(self._estimate().T),
+            ridge=self.ridge,
+            rank=self.rank,
+            entries=None if entries is None else (lambda i, j: entries(j, i)),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"IterationState(t={self.t}, residual={self.residual:.3e}, "
+            f"rel_change={self.rel_change:.3e}, ridge={self.ridge:.3e}, rank={self.rank})"
+        )
 
 
-class Tracker:
-    """Records history, checks finiteness and decides when to stop.
-
-    Stopping uses only the solver's own iterates and observed data: the relative change
-    ``||Z_t - Z_{t-1}||_F / ||Z_{t-1}||_F < tol``. ``tol=0`` never stops early. An optional
-    ``callback(t, Z) -> bool`` may request a stop; that is how an external protocol (for
-    instance the
-    paper's early stopping on test error) plugs in, outside the solver.
-    """
-
-    def __init__(self, name: str, tol: float, callback: Callback | None = None, log_every: int = 0):
-        self.name = name
-        self.tol = tol
-        self.callback = callback
-        self.log_every = log_every
-        self.history = History()
-        self._t0 = time.perf_counter()
-        self._prev: torch.Tensor | None = None
-        self.converged = False
-
-    def check_finite(self, t: int, *tensors: torch.Tensor) -> None:
-        for x in tensors:
-            if not bool(torch.isfinite(x).all()):
-                raise NonFiniteIterateError(
-                    f"{self.name}: non-finite values (NaN/inf) at iteration {t}; "
-                    "try a larger ridge or eps, or float64"
-                )
-
-    def step(self, t: int, Z: torch.Tensor, residual: float, can_converge: bool = True) -> bool:
-        """Record iteration ``t`` with iterate ``Z``; return True when the solver should stop.
-
-        ``can_converge=False`` (a schedule still running) defers the tolerance test."""
-        self.check_finite(t, Z)
-        if self._prev is None:
-            change = float("inf")
-        else:
-            denom = float(torch.linalg.norm(self._prev))
-            change = float(torch.linalg.norm(Z - self._prev)) / max(denom, 1e-300)
-        self._prev = Z.clone()
-        stop = self.record(t, residual, change, can_converge)
-        if self.callback is not None and self.callback(t, Z.detach().cpu().numpy()):
-            stop = True
-        return stop
-
-    def record(self, t: int, residual: float, change: float, can_converge: bool = True) -> bool:
-        """Record iteration ``t`` from its residual and relative change (computed by the caller
-        when the iterate is never formed); True when the tolerance test says stop. No callback."""
-        h = self.history
-        h.residual.append(float(residual))
-        h.rel_change.append(change)
-        h.seconds.append(time.perf_counter() - self._t0)
-        if self.log_every and t % self.log_every == 0:
-            log.info("%s iter %d residual %.3e rel_change %.3e", self.name, t, residual, change)
-        self.converged = can_converge and self.tol > 0 and change < self.tol
-        return self.converged
+#: ``callback(state) -> bool``: called after every iteration; True stops the solver
+Callback = Callable[[IterationState], bool]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..result import History, Result
+from ..result import History, Result, Status
 from ..validation import check_completion_input, check_nonnegative, check_regression_input
 
 if TYPE_CHECKING:
@@ -141,15 +141,8 @@ def nuclear_norm_completion(
     )
 
     Z_hat = np.asarray(Z.value, dtype=np.float64)
-    y_norm = float(np.linalg.norm(y)) or 1.0
-    residual = float(np.linalg.norm(Z_hat[rows, cols] - y)) / y_norm
-    history = History(residual=[residual], rel_change=[float("nan")], seconds=[seconds])
-    return Result(
-        Z=Z_hat,
-        n_iter=n_iter,
-        converged=status == cp.OPTIMAL,
-        history=history,
-        extras={"objective": np.array(float(problem.value))},
+    return _result(
+        "nuclear_norm_completion", Z_hat, Z_hat[rows, cols], y, problem, status, seconds, n_iter
     )
 
 
@@ -186,13 +179,30 @@ def l1_regression(
     status, seconds, n_iter = _solve(problem, solver, solver_options, "l1_regression", _LP_SOLVERS)
 
     w_hat = np.asarray(w.value, dtype=np.float64)
+    return _result("l1_regression", w_hat, X @ w_hat, y, problem, status, seconds, n_iter)
+
+
+def _result(
+    name: str,
+    x: np.ndarray,
+    fitted: np.ndarray,
+    y: np.ndarray,
+    problem: Any,
+    status: str,
+    seconds: float,
+    n_iter: int,
+) -> Result:
+    """The Result of a solved convex program: a one-entry history (residual = relative misfit of
+    ``fitted`` to ``y``), status "tolerance" when the solver reports optimal."""
     y_norm = float(np.linalg.norm(y)) or 1.0
-    residual = float(np.linalg.norm(X @ w_hat - y)) / y_norm
+    residual = float(np.linalg.norm(fitted - y)) / y_norm
     history = History(residual=[residual], rel_change=[float("nan")], seconds=[seconds])
+    ok = status == "optimal"
     return Result(
-        w=w_hat,
+        x=x,
         n_iter=n_iter,
-        converged=status == cp.OPTIMAL,
+        status=Status.TOLERANCE if ok else Status.MAX_ITER,
+        message=f"{name}: solver status {status} after {n_iter} iterations",
         history=history,
         extras={"objective": np.array(float(problem.value))},
     )

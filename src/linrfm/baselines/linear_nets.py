@@ -8,23 +8,29 @@
   al. 2020).
 
 Both take their stopping rule as arguments: ``tol`` uses only the training data, while
-``stop(step, estimate) -> bool``, called every ``check_every`` steps, is where an outside protocol
-plugs in (for instance the paper's "stopped early if they reached below 1e-3 test error",
-Appendix E). All randomness comes from a ``torch.Generator`` seeded with ``seed``; the initial
-weights are drawn on the CPU in float64 and then moved, so a seed gives the same initial weights
-on every device and dtype.
+``callback(state) -> bool`` (a :class:`~linrfm.result.IterationState`), called every
+``log_every`` steps, is where an outside protocol plugs in (for instance the paper's "stopped early
+if they reached below 1e-3 test error", Appendix E). All randomness comes from a
+``torch.Generator`` seeded with ``seed``; the initial weights are drawn on the CPU in float64 and
+then moved, so a seed gives the same initial weights on every device and dtype.
+
+The solvers' vocabulary (``max_iter``, ``callback``, ``log_every``) replaces the earlier
+``max_steps``, ``stop(step, estimate)`` and ``check_every``, which are accepted (with a
+``DeprecationWarning``) for one release.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 import torch
 
 from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
-from ..result import History, Result
+from ..result import Callback, History, IterationState, Result, Status
 from ..validation import (
     NonFiniteIterateError,
     check_completion_input,
@@ -35,6 +41,7 @@ from ..validation import (
 )
 
 StopRule = Callable[[int, np.ndarray], bool]
+log = logging.getLogger("linrfm")
 
 #: Arora et al.'s ``init_scale``: the end-to-end matrix starts with ||Z_0||_F ≈ 1e-3 · sqrt(d).
 ARORA_INIT_SCALE = 1e-3
@@ -42,18 +49,74 @@ _OPTIMIZERS = ("rmsprop", "group_rmsprop")
 
 
 def _check_common(
-    lr: float, max_steps: int, tol: float, seed: int, stop: StopRule | None, check_every: int
-) -> tuple[float, int, float, int, int]:
+    name: str,
+    lr: float,
+    max_iter: int,
+    tol: float,
+    seed: int,
+    callback: Callback | None,
+    log_every: int,
+    legacy: dict[str, object],
+) -> tuple[float, int, float, int, Callback | None, int]:
+    """Validate the shared options; map the deprecated ``max_steps``, ``stop(step, estimate)`` and
+    ``check_every`` (in ``legacy``, None when not given) onto ``max_iter``, ``callback``,
+    ``log_every``."""
+    given = {k: v for k, v in legacy.items() if v is not None}
+    if given:
+        new = {"max_steps": "max_iter", "stop": "callback", "check_every": "log_every"}
+        warnings.warn(
+            f"{name}: {', '.join(f'{k}= is now {new[k]}=' for k in given)}; the old names go "
+            "in the next release",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    if "max_steps" in given:
+        max_iter = check_int("max_steps", given["max_steps"])
+    if "check_every" in given:
+        log_every = check_int("check_every", given["check_every"], 1)
+    if "stop" in given:
+        stop = given["stop"]
+        if not callable(stop):
+            raise ValueError(
+                f"stop must be a callable stop(step, estimate) -> bool or None, got {stop!r}"
+            )
+        if callback is not None:
+            raise ValueError("give callback= or the deprecated stop=, not both")
+
+        def callback(state: IterationState, stop=stop) -> bool:
+            return stop(state.t, state.Z)
+
+    if callback is not None and not callable(callback):
+        raise ValueError(
+            f"callback must be a callable callback(state) -> bool or None, got {callback!r}"
+        )
     lr = check_positive("lr", lr)
-    max_steps = check_int("max_steps", max_steps)
+    max_iter = check_int("max_iter", max_iter)
     tol = check_nonnegative("tol", tol)
     seed = check_int("seed", seed)
-    check_every = check_int("check_every", check_every, 1)
-    if stop is not None and not callable(stop):
-        raise ValueError(
-            f"stop must be a callable stop(step, estimate) -> bool or None, got {stop!r}"
-        )
-    return lr, max_steps, tol, seed, check_every
+    log_every = check_int("log_every", log_every, 1)
+    return lr, max_iter, tol, seed, callback, log_every
+
+
+def _finish(
+    name: str, x: np.ndarray, step: int, converged: bool, by_callback: bool, tol: float, **kw
+) -> Result:
+    """The Result of a training run: status from how it ended."""
+    if converged:
+        status, why = Status.TOLERANCE, f"training misfit < tol = {tol:.1e}"
+    elif by_callback:
+        status, why = Status.CALLBACK, "the callback asked to stop"
+    else:
+        status, why = Status.MAX_ITER, "max_iter steps ran"
+    return Result(
+        x=x, n_iter=step, status=status, message=f"{name}: {why} after {step} steps", **kw
+    )
+
+
+def _ask(callback: Callback, step: int, residual: float, x: torch.Tensor) -> bool:
+    """Call ``callback`` with the state at ``step`` (the estimate formed on first access)."""
+    state = IterationState(step, residual, float("nan"), lambda: to_numpy(x))
+    return bool(callback(state))
 
 
 def _nonfinite(name: str, step: int) -> NonFiniteIterateError:
@@ -106,14 +169,17 @@ def deep_linear_completion(
     width: int | None = None,
     lr: float = 1e-3,
     init_scale: float | None = None,
-    max_steps: int = 10000,
+    max_iter: int = 10000,
     tol: float = 0.0,
     seed: int = 0,
-    stop: StopRule | None = None,
-    check_every: int = 100,
+    callback: Callback | None = None,
+    log_every: int = 100,
     optimizer: str = "group_rmsprop",
     device: str | torch.device | None = None,
     dtype: object = None,
+    max_steps: int | None = None,
+    stop: StopRule | None = None,
+    check_every: int | None = None,
 ) -> Result:
     """Deep linear network (deep matrix factorization) for completing the (d1, d2) matrix ``Y``.
 
@@ -150,22 +216,25 @@ def deep_linear_completion(
     lr : learning rate (> 0); the paper uses RMSProp with 1e-3.
     init_scale : per-layer standard deviation of the N(0, init_scale²) initial entries; None means
         (1e-3)^{1/L} · width^{−1/2} (see above).
-    max_steps : maximum number of full-batch optimizer steps (≥ 0).
+    max_iter : maximum number of full-batch optimizer steps (≥ 0).
     tol : stop when the relative training misfit ||Z_Ω − Y_Ω||_2 / ||Y_Ω||_2 < tol at a check
-        (``converged`` is then True); 0 never stops early on it.
+        (status "tolerance"); 0 never stops early on it.
     seed : seeds the ``torch.Generator`` of the initial weights.
-    stop : ``stop(step, Z) -> bool`` with Z the (d1, d2) numpy end-to-end matrix, called every
-        ``check_every`` steps; True ends training (``extras["stopped_by_callback"]``).
-    check_every : steps between checks (history entry, ``tol`` and ``stop``); ≥ 1.
+    callback : ``callback(state) -> bool`` with ``state.t`` the step and ``state.Z`` the (d1, d2)
+        end-to-end matrix, called every ``log_every`` steps; True ends training (status
+        "callback", ``extras["stopped_by_callback"]``).
+    log_every : steps between checks (history entry, log line, ``tol`` and ``callback``); ≥ 1.
     optimizer : "rmsprop" (``torch.optim.RMSprop`` with its defaults alpha = 0.99, eps = 1e-8,
         per-coordinate) or "group_rmsprop" (the optimizer of Arora et al.'s code: one global
         second-moment scalar, eps = 1e-4).
     device, dtype : torch device (None: CUDA when available, else CPU) and float64 (default) or
         float32.
+    max_steps, stop, check_every : deprecated names of ``max_iter``, ``callback`` (as
+        ``stop(step, Z)``) and ``log_every``.
 
     Returns
     -------
-    Result with ``Z`` (d1, d2), ``n_iter`` (optimizer steps taken), ``converged`` (``tol`` met),
+    Result with ``Z`` (d1, d2), ``n_iter`` (optimizer steps taken), ``status``/``message``,
     ``history`` with one entry per check including the initialisation (residual = relative training
     misfit on Ω, rel_change = ||Z_t − Z_prev||_F / ||Z_prev||_F between checks, nan at the first,
     seconds since start) and ``extras``: "check_steps" (step of each history entry),
@@ -179,8 +248,15 @@ def deep_linear_completion(
     name = "deep_linear_completion"
     Y, mask = check_completion_input(Y, mask)
     depth = check_int("depth", depth, 1)
-    lr, max_steps, tol, seed, check_every = _check_common(
-        lr, max_steps, tol, seed, stop, check_every
+    lr, max_iter, tol, seed, callback, log_every = _check_common(
+        name,
+        lr,
+        max_iter,
+        tol,
+        seed,
+        callback,
+        log_every,
+        dict(max_steps=max_steps, stop=stop, check_every=check_every),
     )
     d1, d2 = Y.shape
     width = max(d1, d2) if width is None else check_int("width", width, 1)
@@ -232,6 +308,7 @@ def deep_linear_completion(
         history.rel_change.append(float("nan") if prev is None else _rel_change(Z, prev))
         history.seconds.append(time.perf_counter() - t0)
         check_steps.append(step)
+        log.info("%s step %d residual %.3e", name, step, residual)
         prev = Z.detach().clone()
         return Z, residual
 
@@ -240,7 +317,7 @@ def deep_linear_completion(
     by_callback = False
     step = 0
     loss_value = float(torch.mean((Z[rows, cols] - y) ** 2))
-    while not converged and step < max_steps:
+    while not converged and step < max_iter:
         opt.zero_grad()
         Z = end_to_end()
         loss = torch.mean((Z[rows, cols] - y) ** 2)
@@ -250,19 +327,22 @@ def deep_linear_completion(
         loss.backward()
         opt.step()
         step += 1
-        if step % check_every == 0 or step == max_steps:
+        if step % log_every == 0 or step == max_iter:
             Z, residual = check(step)
             loss_value = residual**2 * y_norm**2 / len(rows_np)
             converged = tol > 0 and residual < tol
-            if not converged and stop is not None and stop(step, to_numpy(Z)):
+            if not converged and callback is not None and _ask(callback, step, residual, Z):
                 by_callback = True
                 break
     with torch.no_grad():
         Z = end_to_end().detach()
-    return Result(
-        Z=to_numpy(Z),
-        n_iter=step,
-        converged=bool(converged),
+    return _finish(
+        name,
+        to_numpy(Z),
+        step,
+        converged,
+        by_callback,
+        tol,
         history=history,
         extras={
             "check_steps": np.asarray(check_steps),
@@ -278,13 +358,16 @@ def diagonal_net_regression(
     *,
     lr: float = 0.1,
     init_var: float = 1e-10,
-    max_steps: int = 100000,
+    max_iter: int = 100000,
     tol: float = 0.0,
     seed: int = 0,
-    stop: StopRule | None = None,
-    check_every: int = 100,
+    callback: Callback | None = None,
+    log_every: int = 100,
     device: str | torch.device | None = None,
     dtype: object = None,
+    max_steps: int | None = None,
+    stop: StopRule | None = None,
+    check_every: int | None = None,
 ) -> Result:
     """Depth-2 linear diagonal network f(x) = xᵀ(w2 ⊙ w1) trained by full-batch gradient descent.
 
@@ -301,19 +384,21 @@ def diagonal_net_regression(
     X : (n, d) design matrix; y : (n,) labels.
     lr : gradient descent step size (> 0); the paper uses 0.1.
     init_var : variance (> 0) of the i.i.d. Gaussian initial entries of w1 and w2.
-    max_steps : maximum number of steps (the paper: 1e5).
+    max_iter : maximum number of steps (the paper: 1e5).
     tol : stop when the relative training misfit ||X w − y||_2 / ||y||_2 < tol at a check
-        (``converged`` is then True); 0 never stops early on it.
+        (status "tolerance"); 0 never stops early on it.
     seed : seeds the ``torch.Generator`` of the initial weights.
-    stop : ``stop(step, w) -> bool`` with w = w2 ⊙ w1 (d,), called every ``check_every`` steps; True
-        ends training (the paper stops once the test MSE is below 1e-3).
-    check_every : steps between checks (history entry, ``tol``, ``stop``); ≥ 1.
+    callback : ``callback(state) -> bool`` with ``state.Z`` = w = w2 ⊙ w1 (d,), called every
+        ``log_every`` steps; True ends training (the paper stops once the test MSE is below 1e-3).
+    log_every : steps between checks (history entry, log line, ``tol``, ``callback``); ≥ 1.
     device, dtype : torch device (None: CUDA when available, else CPU) and float64 (default) or
         float32.
+    max_steps, stop, check_every : deprecated names of ``max_iter``, ``callback`` (as
+        ``stop(step, w)``) and ``log_every``.
 
     Returns
     -------
-    Result with ``w`` = w2 ⊙ w1 (d,), ``n_iter`` (steps taken), ``converged`` (``tol`` met),
+    Result with ``w`` = w2 ⊙ w1 (d,), ``n_iter`` (steps taken), ``status``/``message``,
     ``history`` (one entry per check including the initialisation: residual = relative training
     misfit, rel_change of w between checks, seconds) and ``extras``: "w1", "w2" (d,),
     "check_steps", "train_loss" (final ℓ) and "stopped_by_callback".
@@ -325,8 +410,15 @@ def diagonal_net_regression(
     """
     name = "diagonal_net_regression"
     X, y = check_regression_input(X, y)
-    lr, max_steps, tol, seed, check_every = _check_common(
-        lr, max_steps, tol, seed, stop, check_every
+    lr, max_iter, tol, seed, callback, log_every = _check_common(
+        name,
+        lr,
+        max_iter,
+        tol,
+        seed,
+        callback,
+        log_every,
+        dict(max_steps=max_steps, stop=stop, check_every=check_every),
     )
     init_var = check_positive("init_var", init_var)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
@@ -369,6 +461,7 @@ def diagonal_net_regression(
         history.rel_change.append(float("nan") if prev is None else _rel_change(w, prev))
         history.seconds.append(time.perf_counter() - t0)
         check_steps.append(step)
+        log.info("%s step %d residual %.3e", name, step, residual)
         prev = w.clone()
         return residual
 
@@ -377,25 +470,28 @@ def diagonal_net_regression(
     converged = tol > 0 and residual < tol
     by_callback = False
     step = 0
-    while not converged and step < max_steps:
+    while not converged and step < max_iter:
         g = scaled_grad(w)
         tmp = g * w2
         w2.addcmul_(g, w1, value=-1.0)
         w1.sub_(tmp)
         w = w1 * w2
         step += 1
-        if step % check_every == 0 or step == max_steps:
+        if step % log_every == 0 or step == max_iter:
             residual = check(step, w)
             converged = tol > 0 and residual < tol
-            if not converged and stop is not None and stop(step, to_numpy(w)):
+            if not converged and callback is not None and _ask(callback, step, residual, w):
                 by_callback = True
                 break
         elif not bool(torch.isfinite(w.sum())):
             raise _nonfinite(name, step)
-    return Result(
-        w=to_numpy(w),
-        n_iter=step,
-        converged=bool(converged),
+    return _finish(
+        name,
+        to_numpy(w),
+        step,
+        converged,
+        by_callback,
+        tol,
         history=history,
         extras={
             "w1": to_numpy(w1),

@@ -2,22 +2,20 @@
 
 Iteration t, with K_t = M_tᵀ M_t (d2, d2):
 
+    Step 2 (AGOP):             G_t = X_{t−1}ᵀ X_{t−1} / d1,   M_t = φ(G_t) = (G_t + εI)^α,
+                               K_t = M_t² = (G_t + εI)^{2α};
     Step 1 (Eq. 12, per row):  γ_i = (K_t[S_i, S_i] + λ_t I)^{-1} y_i,   Z_t = C_t K_t
-                               and, when ``replace``, (Z_t)_Ω ← Y_Ω   (Section 4)
-    Step 2 (AGOP):             G_t = Z_tᵀ Z_t / d1,   M_{t+1} = φ(G_t) = (G_t + εI)^α,
-                               K_{t+1} = M_{t+1}² = (G_t + εI)^{2α}.
+                               and, when ``replace``, (Z_t)_Ω ← Y_Ω   (Section 4);
 
-For 2α a positive integer, K_{t+1} is a product of Grams: no SVD or eigendecomposition (the
-SVD-free form of Section 4). Other α > 0 use a symmetric eigendecomposition.
+X_t = Z_t, or its Anderson mixture (``anderson.py``; same fixed points). t = 0 is the regression
+on M_0 (the identity by default). For 2α a positive integer K_t is a product of Grams: no SVD
+(the SVD-free form of Section 4); other α > 0 use a symmetric eigendecomposition. The AGOP is
+averaged over the d1 rows (G = ZᵀZ/d1, Eq. 1), as in the published code: this sets only the
+scale of ``ridge`` and ``eps``.
 
-The ridge λ_t is fixed (the paper's mode, ``ridge`` a number) or follows a schedule
-(``schedule.py``; the default ties it to the spectral gap of G_t, the ε-continuation of IRLS-0).
-With the default schedule the iterates are Anderson-accelerated (``anderson.py``): step 2 then
-builds G from a mixture of the last few Z_t instead of Z_t alone; the fixed points are the same.
-
-The AGOP is averaged over the d1 row factors (G = ZᵀZ/d1, Eq. 1), as in the published code.
-This only sets the scale of ``ridge`` and ``eps``: with ridge = eps = 0 the iterates do not
-depend on it.
+The ridge λ_t is fixed (the paper's mode) or follows a schedule (``schedule.py``; the default ties
+it to the spectral gap of G_t, the ε-continuation of IRLS-0). K_t lives in a kernel
+(``kernels.py``: dense; ``lowrank.py``: low-rank-plus-shift); the loop is ``_driver.run``.
 """
 
 from __future__ import annotations
@@ -25,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
-from ..matfun import feature_kernel, half_integer_power
-from ..result import Callback, Result, Tracker
+from .._backend import as_tensor, resolve_device, resolve_dtype
+from ..matfun import half_integer_power
+from ..result import Callback, IterationState, Result
 from ..validation import (
     check_completion_input,
     check_int,
@@ -35,14 +33,17 @@ from ..validation import (
     check_positive,
     check_square_init,
 )
+from . import _driver
+from ._driver import Step
 from .anderson import Anderson
-from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, complete_lowrank
-from .rowsolve import DEFAULT_CHUNK_ELEMENTS, RowSolver
-from .schedule import Ridge, SpectralRidge, identifiable_rank, make_rule, resolve_ridge
+from .defaults import DEFAULT_ANDERSON, DEFAULT_MAX_ITER, DEFAULT_TOL
+from .kernels import DenseKernel
+from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, LowRankKernel
+from .observed import DEFAULT_CHUNK_ELEMENTS, Observed
+from .schedule import Ridge, RidgeRule, SpectralRidge, SpectralRule, make_rule, resolve_ridge
 
-DEFAULT_MAX_ITER = 6000
-DEFAULT_TOL = 1e-9
-DEFAULT_ANDERSON = 5
+KERNELS = ("auto", "dense", "lowrank")
+METHODS = ("auto", "svd_free", "eigh")
 
 
 FEATURE_SIDES = ("auto", "columns", "rows", "better_observed")
@@ -54,13 +55,8 @@ def feature_side(mask: np.ndarray, features: str = "auto", M0: np.ndarray | None
     "columns"/"rows" as given; "auto" the smaller side (K is d × d for the side's d), the columns
     for a square matrix; "better_observed" the same, except that a square matrix without M0 gets
     its features on the rows when the fewest observations in a column are fewer than the fewest in
-    a row. (Each line of the other side is a regression on the learned features and is determined
-    once it has r observations; a feature line with few observations is learned slowly: on
-    100 × 100 rank 5 from 1500 entries, seed 8, a column with r = 5 observations left test MSE
-    1.3e-3 after 6000 iterations with the features on the columns and 5e-10 after 301 on the rows.
-    Not the default: on 1000 × 1000 rank 5 from 2× its degrees of freedom, seed 0, where every
-    line has more than r observations, it chose the rows and was still at residual 2e-5 after 2100
-    iterations.) Uses the mask only."""
+    a row (each line of the other side is a regression on the learned features, determined once it
+    has r observations; why this is not the default: docs/design.md). Uses the mask only."""
     if features not in FEATURE_SIDES:
         raise ValueError(f"features must be one of {FEATURE_SIDES}, got {features!r}")
     if features in ("columns", "rows"):
@@ -89,9 +85,9 @@ def choose_kernel(
     columns): ``kernel`` itself unless "auto"; then "lowrank" when the ridge is a
     ``SpectralRidge``, M0 is None, ``replace`` holds, d2 ≥ ``LOWRANK_MIN_DIM``, there are at
     least ``LOWRANK_MIN_OBS_PER_ROW`` observations per row on average (at low sampling the
-    truncation is less robust than the dense kernel) and the tracked block (q = r_max + 1 +
-    oversample columns) is under half of d2; else "dense". Raises a
-    ``ValueError`` when "lowrank" is asked for where it does not apply."""
+    truncation is less robust than the dense kernel) and the tracked block (q of
+    ``SpectralRidge.tracked``) is under half of d2; else "dense". Raises a ``ValueError`` when
+    "lowrank" is asked for where it does not apply."""
     ridge = resolve_ridge(ridge)
     reasons = []
     if not isinstance(ridge, SpectralRidge):
@@ -108,10 +104,143 @@ def choose_kernel(
         return "dense"
     d1, d2 = mask.shape
     n = int(np.count_nonzero(mask))
-    r_max = ridge.max_rank if ridge.max_rank is not None else identifiable_rank(d1, d2, n)
-    q = r_max + 1 + ridge.oversample
+    _, q = ridge.tracked(d1, d2, n)
     ample = n >= LOWRANK_MIN_OBS_PER_ROW * max(d1, d2)
     return "lowrank" if min(d1, d2) >= LOWRANK_MIN_DIM and ample and 2 * q <= d2 else "dense"
+
+
+class Algorithm1:
+    """Algorithm 1 on completion as the driver's map, for either kernel (module docstring)."""
+
+    def __init__(self, kernel: DenseKernel | LowRankKernel, rule: RidgeRule, memory: int):
+        self.kernel, self.rule = kernel, rule
+        self.mixer = Anderson(memory) if memory > 0 else None
+        self.spectral = isinstance(rule, SpectralRule)
+        self.ridges: list[float] = []
+        self.ranks: list[int] = []
+        self.tails: list[float] = []
+
+    def _regress(self, t: int, X) -> Step:
+        lam = self.rule.update(t, self.kernel.spectrum())
+        self.ridges.append(lam)
+        self.ranks.append(self.rule.rank)
+        self.tails.append(self.rule.tail)
+        self.Z, residual = self.kernel.regress(t, lam, self.rule)
+        change = self.kernel.change(self.Z, X)
+        return Step(residual, change, self.rule.done, self.rule.certified)
+
+    def first(self) -> Step:
+        """t = 0: the regression on M_0."""
+        step = self._regress(0, None)
+        self.X = self.Z
+        return step
+
+    def step(self, t: int) -> Step:
+        """Step 2 (AGOP of X_{t−1}, K_t), λ_t from the schedule, Step 1 (Eq. 12)."""
+        self.kernel.update(t, self.X)
+        return self._regress(t, self.X)
+
+    def advance(self) -> None:
+        """X_t = Anderson mixture of the last map values once the spectrum is separated (any
+        fixed or decaying ridge counts as separated), else Z_t."""
+        if self.mixer is not None and self.rule.separated:
+            self.X = self.kernel.mix(self.mixer, self.X, self.Z)
+        else:
+            if self.mixer is not None:
+                self.mixer.reset()
+            self.X = self.kernel.restart(self.Z)
+
+    def state(self, t: int, step: Step) -> IterationState:
+        Z, k = self.Z, self.kernel
+        return IterationState(
+            t,
+            step.residual,
+            step.rel_change,
+            lambda: k.numpy(Z),
+            ridge=self.ridges[-1],
+            rank=self.rule.rank if self.spectral else None,
+            entries=k.entries(Z),
+        )
+
+    def certificate(self) -> str:
+        return (
+            f"certified: tail energy ‖X − [X]_r‖²/‖X‖² = {self.rule.tail:.1e} ≤ tail_tol at "
+            f"rank r = {self.rule.rank}"
+        )
+
+    def extras(self) -> dict[str, np.ndarray]:
+        """λ_t and, with a SpectralRidge, r̂_t and τ_t per iteration; the kernel's own."""
+        out = {**self.kernel.extras(), "ridge": np.asarray(self.ridges)}
+        if self.spectral:
+            out["rank"] = np.asarray(self.ranks)
+            out["tail"] = np.asarray(self.tails)
+        return out
+
+
+def resolve_anderson(anderson: int | str, spectral: bool) -> int:
+    """The Anderson memory m: "auto" is ``DEFAULT_ANDERSON`` with a SpectralRidge, else 0."""
+    if isinstance(anderson, str):
+        if anderson != "auto":
+            raise ValueError(f"anderson must be an integer >= 0 or 'auto', got {anderson!r}")
+        return DEFAULT_ANDERSON if spectral else 0
+    return check_int("anderson", anderson)
+
+
+def _solve(
+    obs: Observed,
+    y: torch.Tensor,
+    which: str,
+    *,
+    alpha: float,
+    ridge: float | SpectralRidge,
+    eps: float,
+    max_iter: int,
+    tol: float,
+    replace: bool,
+    M0: torch.Tensor | None,
+    svd_free: bool,
+    memory: int,
+    callback: Callback | None,
+    log_every: int,
+    chunk_elements: int,
+    name: str,
+):
+    """Run Algorithm 1 on Ω = ``obs`` with the ``which`` kernel; (map, driver outcome)."""
+    rule = make_rule(ridge, obs.d1, obs.d2, obs.n, alpha, eps)
+    if which == "lowrank":
+        kernel = LowRankKernel(
+            obs,
+            y,
+            alpha=alpha,
+            eps=eps,
+            rule=rule,
+            chunk_elements=chunk_elements,
+            memory=memory,
+            solver=name,
+        )
+    else:
+        kernel = DenseKernel(
+            obs,
+            y,
+            alpha=alpha,
+            eps=eps,
+            svd_free=svd_free,
+            replace=replace,
+            M0=M0,
+            chunk_elements=chunk_elements,
+            solver=name,
+        )
+    f = Algorithm1(kernel, rule, memory)
+    out = _driver.run(
+        name,
+        f,
+        max_iter=max_iter,
+        tol=tol,
+        callback=callback,
+        log_every=log_every,
+        certificate=f.certificate,
+    )
+    return f, out
 
 
 def complete(
@@ -165,9 +294,11 @@ def complete(
     features : which side the feature matrix M acts on. "columns" is Algorithm 1 as written
         (M is d2 × d2); "rows" runs Algorithm 1 on Yᵀ (M is d1 × d1); "auto" (default) picks the
         smaller side, which is cheaper and, in our measurements, recovers wide matrices that the
-        larger side does not (see README), and the columns for square ones; "better_observed"
+        larger side does not (docs/design.md), and the columns for square ones; "better_observed"
         puts a square matrix's features on its better-observed side (:func:`feature_side`).
-    callback : ``callback(t, Z) -> bool`` called after every iteration; True stops the solver.
+    callback : ``callback(state) -> bool`` called after every iteration with a
+        :class:`~linrfm.result.IterationState` (``state.t``, ``state.Z``, ``state.entries(i, j)``,
+        ``state.ridge``, ``state.rank``, ...); True stops the solver (status "callback").
     log_every : log iteration, residual and change to the ``linrfm`` logger every this many
         iterations (0: never).
     anderson : memory m of the Anderson acceleration of the iterates (``anderson.py``; 0: plain
@@ -184,7 +315,8 @@ def complete(
 
     Returns
     -------
-    Result with ``Z`` (d1, d2), ``n_iter``, ``converged``, ``history`` (residual = relative
+    Result with ``x`` = ``Z`` (d1, d2), ``n_iter``, ``status`` ("tolerance", "certified",
+    "callback" or "max_iter") and ``message``, ``history`` (residual = relative
     misfit ||Z_Ω − Y_Ω|| / ||Y_Ω|| of the row solves before re-imposing Ω), ``extras["K"]`` (the
     last K_t, on which Z is the regression), ``extras["ridge"]`` (λ_t per iteration) and, with a
     ``SpectralRidge``, ``extras["rank"]`` (r̂_t) and ``extras["tail"]`` (the tail energy
@@ -194,132 +326,155 @@ def complete(
     there); a column with no observations is predicted from the learned features K and stays finite.
     """
     Y, mask = check_completion_input(Y, mask)
-    if kernel not in ("auto", "dense", "lowrank"):
+    if kernel not in KERNELS:
         raise ValueError(f"kernel must be 'auto', 'dense' or 'lowrank', got {kernel!r}")
+    transposed = feature_side(mask, features, M0) == "rows"
+    if transposed:  # Algorithm 1 on Yᵀ: the features act on the rows
+        Y, mask = Y.T, mask.T
+        if callback is not None:
+            user_callback = callback
+
+            def callback(state: IterationState) -> bool:
+                return user_callback(state.transposed())
+
     d1, d2 = Y.shape
-    if feature_side(mask, features, M0) == "rows":
-        wrapped = callback and (lambda t, Z: callback(t, Z.T))
-        res = complete(
-            Y.T,
-            mask.T,
-            alpha=alpha,
-            ridge=ridge,
-            eps=eps,
-            max_iter=max_iter,
-            tol=tol,
-            replace=replace,
-            M0=M0,
-            device=device,
-            dtype=dtype,
-            method=method,
-            features="columns",
-            callback=wrapped,
-            log_every=log_every,
-            chunk_elements=chunk_elements,
-            anderson=anderson,
-            kernel=kernel,
-        )
-        res.Z = np.ascontiguousarray(res.Z.T)
-        return res
     alpha = check_positive("alpha", alpha)
     ridge = resolve_ridge(ridge)
     eps = check_nonnegative("eps", eps)
     max_iter = check_int("max_iter", max_iter)
     tol = check_nonnegative("tol", tol)
     M0 = check_square_init("M0", M0, d2)
-    if method not in ("auto", "svd_free", "eigh"):
+    if method not in METHODS:
         raise ValueError(f"method must be 'auto', 'svd_free' or 'eigh', got {method!r}")
     svd_free = method == "svd_free" or (method == "auto" and half_integer_power(alpha) is not None)
-    spectral = isinstance(ridge, SpectralRidge)
-    if isinstance(anderson, str):
-        if anderson != "auto":
-            raise ValueError(f"anderson must be an integer >= 0 or 'auto', got {anderson!r}")
-        memory = DEFAULT_ANDERSON if spectral else 0
-    else:
-        memory = check_int("anderson", anderson)
-
-    if choose_kernel(mask, ridge, kernel, M0=M0, replace=replace) == "lowrank":
-        rows, cols = np.nonzero(mask)
-        wrapped_cb = callback and (lambda t, F: callback(t, F.dense()))
-        res = complete_lowrank(
-            rows,
-            cols,
-            Y[rows, cols],
-            (d1, d2),
-            alpha=alpha,
-            ridge=ridge,
-            eps=eps,
-            max_iter=max_iter,
-            tol=tol,
-            device=device,
-            dtype=dtype,
-            callback=wrapped_cb,
-            log_every=log_every,
-            chunk_elements=chunk_elements,
-            anderson=anderson,
-        )
-        res.Z = res.factors.dense()
-        return res
+    memory = resolve_anderson(anderson, isinstance(ridge, SpectralRidge))
+    which = choose_kernel(mask, ridge, kernel, M0=M0, replace=replace)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
-    rs = RowSolver(mask, dev, dt, chunk_elements=chunk_elements)
-    y = as_tensor(Y[mask], dev, dt)
-    y_norm = float(torch.linalg.norm(y)) or 1.0
-    if M0 is None:
-        K = torch.eye(d2, dtype=dt, device=dev)
-    else:
-        M = as_tensor(M0, dev, dt)
-        K = M.T @ M
-    tracker = Tracker("linrfm.complete", tol, callback, log_every)
-    rule = make_rule(ridge, d1, d2, rs.n, alpha, eps)
-    mixer = Anderson(memory) if memory > 0 else None
-    ridges: list[float] = []
-    ranks: list[int] = []
-    tails: list[float] = []
-
-    def regression(
-        K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None, t: int
-    ) -> tuple[torch.Tensor, float]:
-        lam = rule.ridge(t, K, G, X)
-        ridges.append(lam)
-        ranks.append(rule.rank)
-        tails.append(rule.tail)
-        gamma = rs.solve(K, y, lam)
-        tracker.check_finite(t, gamma)
-        Z = rs.predict(gamma, K)
-        residual = float(torch.linalg.norm(rs.observed(Z) - y)) / y_norm
-        if replace:
-            Z[rs.rows, rs.cols] = y
-        return Z, residual
-
-    Z, residual = regression(K, None, None, 0)
-    stop = tracker.step(0, Z, residual, rule.done)
-    X = Z  # the iterate that builds the next AGOP: Z_t itself, or its Anderson mixture
-    t = 0
-    while not stop and t < max_iter:
-        t += 1
-        G = (X.T @ X) / d1
-        K = feature_kernel(G, alpha, eps, svd_free)
-        tracker.check_finite(t, K)
-        Z, residual = regression(K, G, X, t)
-        stop = tracker.step(t, Z, residual, rule.done)
-        if not stop and tol > 0 and rule.certified:
-            tracker.converged = stop = True
-        if stop:
-            break
-        if mixer is not None and (rule.separated or not spectral):
-            X = mixer.step(X, Z)
-        else:
-            if mixer is not None:
-                mixer.reset()
-            X = Z
-    extras = {"K": to_numpy(K), "ridge": np.asarray(ridges)}
-    if spectral:
-        extras["rank"] = np.asarray(ranks)
-        extras["tail"] = np.asarray(tails)
+    obs = Observed.from_mask(mask, dev)
+    f, out = _solve(
+        obs,
+        as_tensor(Y[mask], dev, dt),
+        which,
+        alpha=alpha,
+        ridge=ridge,
+        eps=eps,
+        max_iter=max_iter,
+        tol=tol,
+        replace=replace,
+        M0=None if M0 is None else as_tensor(M0, dev, dt),
+        svd_free=svd_free,
+        memory=memory,
+        callback=callback,
+        log_every=log_every,
+        chunk_elements=chunk_elements,
+        name="linrfm.complete",
+    )
+    Z = f.kernel.numpy(f.Z)
+    extras = {**f.extras(), "kernel": which, "features": "rows" if transposed else "columns"}
     return Result(
-        Z=to_numpy(Z),
-        n_iter=t,
-        converged=tracker.converged,
-        history=tracker.history,
+        x=np.ascontiguousarray(Z.T) if transposed else Z,
+        n_iter=out.n_iter,
+        status=out.status,
+        message=out.message,
+        history=out.history,
         extras=extras,
+    )
+
+
+def check_entries(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
+    """Observed entries given as (row, col, value) triplets: one length, inside ``shape``, finite,
+    each entry once, at least one."""
+    d1, d2 = (int(v) for v in shape)
+    rows = np.asarray(rows).ravel()
+    cols = np.asarray(cols).ravel()
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if not (rows.size == cols.size == values.size):
+        raise ValueError(
+            f"rows, cols and values must have one length, got {rows.size}, {cols.size}, "
+            f"{values.size}"
+        )
+    if rows.size == 0:
+        raise ValueError("no observed entries (rows is empty)")
+    if rows.min() < 0 or rows.max() >= d1 or cols.min() < 0 or cols.max() >= d2:
+        raise ValueError(f"observed indices fall outside the {d1} x {d2} matrix")
+    if not np.isfinite(values).all():
+        raise ValueError("values (the observed entries) contain NaN or inf")
+    if np.unique(rows.astype(np.int64) * d2 + cols).size != rows.size:
+        raise ValueError("an entry is observed twice (duplicate (row, col) pairs)")
+    return rows.astype(np.int64), cols.astype(np.int64), values, (d1, d2)
+
+
+def complete_lowrank(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+    shape: tuple[int, int],
+    *,
+    alpha: float = 0.5,
+    ridge: SpectralRidge | str = "auto",
+    eps: float = 0.0,
+    max_iter: int = DEFAULT_MAX_ITER,
+    tol: float = DEFAULT_TOL,
+    device: str | torch.device | None = None,
+    dtype: object = None,
+    callback: Callback | None = None,
+    log_every: int = 0,
+    chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+    anderson: int | str = "auto",
+) -> Result:
+    """lin-RFM (Algorithm 1, α > 0, ``replace``, M_0 = I, features on the columns) with the
+    low-rank-plus-shift kernel (``lowrank.py``) on the observed ``values`` at (``rows``,
+    ``cols``) of a ``shape`` matrix: no d1 × d2 array is ever formed, so d = 20000 fits in memory.
+    Needs a :class:`SpectralRidge` schedule (its rank estimate sets the truncation).
+
+    Stops as :func:`complete` does. ``callback(state)`` as in :func:`complete`
+    (``state.entries(i, j)`` reads entries without forming Z). Returns a :class:`Result` whose
+    ``x`` (= ``factors``; ``Z`` is None) is a :class:`~linrfm.solvers.lowrank.LowRankCompletion`
+    (``.entries(i, j)``, ``.dense()``), ``extras`` "ridge", "rank" and "tail" as ``complete``."""
+    rows, cols, values, (d1, d2) = check_entries(rows, cols, values, shape)
+    alpha = check_positive("alpha", alpha)
+    eps = check_nonnegative("eps", eps)
+    max_iter = check_int("max_iter", max_iter)
+    tol = check_nonnegative("tol", tol)
+    if isinstance(ridge, str):
+        if ridge != "auto":
+            raise ValueError(
+                f"the low-rank kernel needs ridge='auto' or a SpectralRidge, got {ridge!r}"
+            )
+        ridge = SpectralRidge()
+    if not isinstance(ridge, SpectralRidge):
+        raise ValueError(
+            "the low-rank kernel needs a SpectralRidge schedule (its rank estimate sets the "
+            f"truncation), got {ridge!r}; use kernel='dense' for a fixed ridge"
+        )
+    memory = resolve_anderson(anderson, True)
+    dev, dt = resolve_device(device), resolve_dtype(dtype)
+    obs = Observed(rows, cols, (d1, d2), dev)
+    f, out = _solve(
+        obs,
+        as_tensor(values, dev, dt)[obs.order],
+        "lowrank",
+        alpha=alpha,
+        ridge=ridge,
+        eps=eps,
+        max_iter=max_iter,
+        tol=tol,
+        replace=True,
+        M0=None,
+        svd_free=False,
+        memory=memory,
+        callback=callback,
+        log_every=log_every,
+        chunk_elements=chunk_elements,
+        name="linrfm.complete_lowrank",
+    )
+    return Result(
+        x=f.kernel.factors(f.Z),
+        n_iter=out.n_iter,
+        status=out.status,
+        message=out.message,
+        history=out.history,
+        extras=f.extras(),
     )

@@ -19,7 +19,7 @@ import torch
 
 from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..matfun import sym_power
-from ..result import Callback, Result, Tracker
+from ..result import Callback, Result
 from ..validation import (
     check_alphas,
     check_completion_input,
@@ -27,6 +27,8 @@ from ..validation import (
     check_nonnegative,
     check_sensing_input,
 )
+from . import _driver
+from ._driver import PlainMap, check_finite
 from .rowsolve import RowSolver
 from .sensing import min_norm_sensing
 
@@ -57,30 +59,32 @@ Regression = Callable[[list[torch.Tensor], int], tuple[torch.Tensor, torch.Tenso
 
 
 def _run(
+    name: str,
     regression: Regression,
     Ms: list[torch.Tensor],
     alphas: list[float],
     eps: float,
-    tracker: Tracker,
     max_iter: int,
+    tol: float,
+    callback: Callback | None,
+    log_every: int,
 ) -> Result:
     """Alternate Step 1 (``regression(Ms, t)`` → W_t, Z_t, residual) and Step 2 (layer updates)."""
-    W, Z, res = regression(Ms, 0)
-    stop = tracker.step(0, Z, res)
-    t = 0
-    while not stop and t < max_iter:
-        t += 1
-        Ms = _layer_updates(W, Ms, alphas, eps, Z)
-        W, Z, res = regression(Ms, t)
-        stop = tracker.step(t, Z, res)
-    extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(Ms)}
-    return Result(
-        Z=to_numpy(Z),
-        n_iter=t,
-        converged=tracker.converged,
-        history=tracker.history,
-        extras=extras,
-    )
+    state: dict[str, object] = {"Ms": Ms}
+
+    def first() -> tuple[torch.Tensor, float]:
+        state["W"], Z, res = regression(Ms, 0)
+        return Z, res
+
+    def step(t: int, Z: torch.Tensor) -> tuple[torch.Tensor, float]:
+        state["Ms"] = _layer_updates(state["W"], state["Ms"], alphas, eps, Z)
+        state["W"], Z, res = regression(state["Ms"], t)
+        return Z, res
+
+    f = PlainMap(name, first, step)
+    out = _driver.run(name, f, max_iter=max_iter, tol=tol, callback=callback, log_every=log_every)
+    extras = {f"M{ell + 1}": to_numpy(M) for ell, M in enumerate(state["Ms"])}
+    return _driver.result(out, to_numpy(f.x), extras)
 
 
 def deep_sense(
@@ -113,17 +117,17 @@ def deep_sense(
     At, yt = as_tensor(A, dev, dt), as_tensor(y, dev, dt)
     Ms = [torch.eye(d2, dtype=dt, device=dev) for _ in alphas]
     y_norm = float(torch.linalg.norm(yt)) or 1.0
-    tracker = Tracker("linrfm.deep_sense", tol, callback, log_every)
+    name = "linrfm.deep_sense"
 
     def regression(Ms: list[torch.Tensor], t: int) -> tuple[torch.Tensor, torch.Tensor, float]:
         P = _product(Ms)
         W, _ = min_norm_sensing(At, yt, P.T, ridge)  # ⟨A_i, W P⟩ = ⟨A_i Pᵀ, W⟩
-        tracker.check_finite(t, W)
+        check_finite(name, t, W)
         Z = W @ P
         res = float(torch.linalg.norm(torch.einsum("nij,ij->n", At, Z) - yt)) / y_norm
         return W, Z, res
 
-    return _run(regression, Ms, alphas, eps, tracker, max_iter)
+    return _run(name, regression, Ms, alphas, eps, max_iter, tol, callback, log_every)
 
 
 def deep_complete(
@@ -158,13 +162,13 @@ def deep_complete(
     yt = as_tensor(Y[mask], dev, dt)
     y_norm = float(torch.linalg.norm(yt)) or 1.0
     Ms = [torch.eye(d2, dtype=dt, device=dev) for _ in alphas]
-    tracker = Tracker("linrfm.deep_complete", tol, callback, log_every)
+    name = "linrfm.deep_complete"
 
     def regression(Ms: list[torch.Tensor], t: int) -> tuple[torch.Tensor, torch.Tensor, float]:
         P = _product(Ms)
         K = P.T @ P
         gamma = rs.solve(K, yt, ridge)
-        tracker.check_finite(t, gamma)
+        check_finite(name, t, gamma)
         C = rs.coefficients(gamma)
         W = C @ P.T
         Z = C @ K
@@ -173,4 +177,4 @@ def deep_complete(
             Z[rs.rows, rs.cols] = yt
         return W, Z, res
 
-    return _run(regression, Ms, alphas, eps, tracker, max_iter)
+    return _run(name, regression, Ms, alphas, eps, max_iter, tol, callback, log_every)

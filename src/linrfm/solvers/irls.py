@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from ..result import History, Result
+from ..result import History, Result, Status
 from ..validation import (
     NonFiniteIterateError,
     check_int,
@@ -86,10 +86,13 @@ def irls(
         Q = 0.5 * (Q + Q.T)
         eps = max(eps_min, eps * eps_decay)
         X_prev = X
+    status = Status.TOLERANCE if converged else Status.MAX_ITER
+    why = f"relative change < tol = {tol:.1e}" if converged else "max_iter reached"
     return Result(
-        Z=X,
+        x=X,
         n_iter=t,
-        converged=converged,
+        status=status,
+        message=f"irls: {why} after {t} iterations",
         history=history,
         extras={"iterates": np.stack(iterates)},
     )

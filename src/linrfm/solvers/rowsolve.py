@@ -15,18 +15,20 @@ runs over chunks (a handful per iteration).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-DEFAULT_CHUNK_ELEMENTS = 1 << 24  # padded block entries per chunk (128 MiB in float64)
+from .observed import DEFAULT_CHUNK_ELEMENTS, Observed, PaddedRows, spd_solve
+
 GATHER_CACHE_ENTRIES = 1 << 27  # gather positions kept across iterations (1 GiB of int64)
 # Z = C K as a dense GEMM when C holds at least this fraction of nonzeros: a GEMM runs ~30× more
 # flop/s than the sparse–dense product (measured on CPU: 137 vs 4.5 GFLOP/s at d = 5000), so it
 # wins from about 1/30 of the entries on (a fixed rule: the same path, and numbers, everywhere).
 DENSE_PREDICT_DENSITY = 1 / 30
+
+__all__ = ["DEFAULT_CHUNK_ELEMENTS", "RowSolver"]
 
 
 @dataclass
@@ -39,85 +41,40 @@ class _Chunk:
     flat_slot: torch.Tensor  # (n_chunk,) positions of the valid slots in the flattened (b*m) block
 
 
-def row_chunks(
-    counts: np.ndarray, chunk_elements: int, width: int | None = None
-) -> list[np.ndarray]:
-    """The rows with observations, sorted by n_i and cut into chunks whose padded blocks
-    (b, m, w) — m the largest n_i in the chunk, w = m or ``width`` — hold at most
-    ``chunk_elements`` entries (a chunk has at least one row). Rows with no observations are left
-    out (their prediction is zero)."""
-    order = np.argsort(counts, kind="stable")
-    order = order[counts[order] > 0]
-    chunks = []
-    start = 0
-    while start < order.size:
-        stop = start + 1
-        while stop < order.size:
-            m = int(counts[order[stop]])  # ascending, so the last row sets the padding
-            if (stop - start + 1) * m * (m if width is None else width) > chunk_elements:
-                break
-            stop += 1
-        chunks.append(order[start:stop])
-        start = stop
-    return chunks
-
-
-def padded_slots(
-    rows_in_chunk: np.ndarray, counts: np.ndarray, crow: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """For a chunk padded to m = max n_i slots per row: ``valid`` (b, m), the slots that hold an
-    observation, and ``pos`` (b, m), their positions in the row-major observation order (past the
-    row's end where not valid)."""
-    m = int(counts[rows_in_chunk].max())
-    slot = np.arange(m)[None, :]
-    valid = slot < counts[rows_in_chunk][:, None]
-    return valid, crow[rows_in_chunk][:, None] + slot
-
-
 class RowSolver:
-    """Structure of the observed set Ω, precomputed once, for batched row solves.
-
-    Observations are kept in row-major order (``np.nonzero(mask)``); ``y`` (n,) follows it.
-    """
+    """The row solves of Eq. 12 with a dense K on the observed set Ω (an :class:`Observed`, or a
+    (d1, d2) boolean mask), precomputed once. Observations are in row-major order
+    (``np.nonzero(mask)``); ``y`` (n,) follows it."""
 
     def __init__(
         self,
-        mask: np.ndarray,
+        observed: Observed | np.ndarray,
         device: torch.device,
         dtype: torch.dtype,
         chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     ):
-        d1, d2 = mask.shape
-        self.shape = (d1, d2)
+        obs = observed if isinstance(observed, Observed) else Observed.from_mask(observed, device)
+        self.obs = obs
+        self.shape = obs.shape
         self.device, self.dtype = device, dtype
-        rows, cols = np.nonzero(mask)
-        counts = mask.sum(axis=1).astype(np.int64)
-        self.n = int(rows.size)
-        self.rows = torch.as_tensor(rows, device=device)
-        self.cols = torch.as_tensor(cols, device=device)
-        crow = np.concatenate([[0], np.cumsum(counts)])
-        self.crow = torch.as_tensor(crow, device=device)
-        self.chunks: list[_Chunk] = []
-
-        for rows_in_chunk in row_chunks(counts, chunk_elements):
-            self.chunks.append(self._make_chunk(rows_in_chunk, counts, crow, cols))
+        self.n = obs.n
+        self.rows, self.cols = obs.rows, obs.cols
+        self.chunks = [self._make_chunk(block) for block in obs.padded(chunk_elements)]
         if sum(ch.idx.shape[0] * ch.lower.numel() for ch in self.chunks) <= GATHER_CACHE_ENTRIES:
             for ch in self.chunks:
                 ch.source = self._lower_sources(ch)
 
-    def _make_chunk(self, rows_in_chunk, counts, crow, cols) -> _Chunk:
-        valid, pos_full = padded_slots(rows_in_chunk, counts, crow)
-        idx = np.where(valid, cols[np.minimum(pos_full, cols.size - 1)], self.shape[1])
+    def _make_chunk(self, block: PaddedRows) -> _Chunk:
         dev = self.device
-        m = idx.shape[1]
+        m = block.cols.shape[1]
         a, c = np.tril_indices(m)
         return _Chunk(
-            idx=torch.as_tensor(idx, device=dev),
+            idx=torch.as_tensor(block.cols, device=dev),
             lower=torch.as_tensor(a * m + c, device=dev),
             source=None,
-            valid=torch.as_tensor(valid, device=dev),
-            pos=torch.as_tensor(pos_full[valid], device=dev),
-            flat_slot=torch.as_tensor(np.flatnonzero(valid.ravel()), device=dev),
+            valid=torch.as_tensor(block.valid, device=dev),
+            pos=torch.as_tensor(block.pos[block.valid], device=dev),
+            flat_slot=torch.as_tensor(np.flatnonzero(block.valid.ravel()), device=dev),
         )
 
     def _lower_sources(self, ch: _Chunk) -> torch.Tensor:
@@ -149,17 +106,13 @@ class RowSolver:
             Kss.diagonal(dim1=1, dim2=2).add_(torch.where(ch.valid, lam, one))
             rhs = torch.zeros(b * m, dtype=K.dtype, device=K.device)
             rhs[ch.flat_slot] = y[ch.pos]
-            sol = _spd_solve(Kss, rhs.view(b, m, 1))
+            sol = spd_solve(Kss, rhs.view(b, m, 1))
             gamma[ch.pos] = sol.reshape(-1)[ch.flat_slot]
         return gamma
 
     def coefficients(self, gamma: torch.Tensor) -> torch.Tensor:
         """The sparse (d1, d2) matrix C with C[i, S_i] = γ_i, in CSR layout."""
-        with warnings.catch_warnings():  # "sparse CSR support is in beta": not actionable
-            warnings.simplefilter("ignore", UserWarning)
-            return torch.sparse_csr_tensor(
-                self.crow, self.cols, gamma, size=self.shape, check_invariants=False
-            )
+        return self.obs.csr(gamma)
 
     def predict(self, gamma: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
         """Z = C K (d1, d2): one sparse–dense product, or one GEMM with C scattered into a dense
@@ -173,20 +126,4 @@ class RowSolver:
 
     def observed(self, Z: torch.Tensor) -> torch.Tensor:
         """Z at the observed entries, in row-major observation order."""
-        return Z[self.rows, self.cols]
-
-
-def _spd_solve(A: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
-    """Batched solve of symmetric positive (semi)definite systems.
-
-    Reads only the lower triangle of ``A``. Cholesky where it succeeds; the pseudo-inverse
-    (minimum-norm solution) for the batch members that are numerically singular (possible with
-    ridge 0)."""
-    L, info = torch.linalg.cholesky_ex(A)
-    sol = torch.cholesky_solve(rhs, L)
-    bad = info != 0
-    if bool(bad.any()):
-        low = torch.tril(A[bad])
-        full = low + torch.tril(low, -1).transpose(-1, -2)
-        sol[bad] = torch.linalg.pinv(full, hermitian=True) @ rhs[bad]
-    return sol
+        return self.obs.gather(Z)

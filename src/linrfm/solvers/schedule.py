@@ -12,8 +12,9 @@ Fornasier, Rauhut & Ward 2011; Kümmerle & Sigl 2018).
   gap (the IRLS rule ε_{t+1} = min(ε_t, σ_{r+1}(X_{t+1})) with an estimated rank);
 - :class:`RidgeDecay`: λ_t = max(floor, start · factor^t) · mean(diag K_t), a blind geometric decay.
 
-Schedules read nothing but K_t, G_t and the sizes (d1, d2, |Ω|): never held-out entries. At run
-time a schedule is turned into a :class:`RidgeRule` (per-solve state) by :func:`make_rule`.
+Schedules read nothing but a :class:`Spectrum` of K_t and G_t (given by the kernel) and the sizes
+(d1, d2, |Ω|): never held-out entries. At run time a schedule is turned into a :class:`RidgeRule`
+(per-solve state) by :func:`make_rule`; ``rule.update(t, spectrum)`` gives λ_t.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..matfun import kernel_eigenvalues
 from ..validation import check_int, check_nonnegative, check_positive
 
 
@@ -53,8 +55,9 @@ class RidgeDecay:
     def at_floor(self, t: int) -> bool:
         return self.start * self.factor**t <= self.floor
 
-    def __call__(self, t: int, K: torch.Tensor) -> float:
-        return self.relative(t) * float(K.diagonal().mean())
+    def __call__(self, t: int, scale: float) -> float:
+        """λ_t for K_t with mean(diag K_t) = ``scale``."""
+        return self.relative(t) * scale
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,9 @@ class SpectralRidge:
     accuracy. Measured: relative test error ≈ 5–50 · √τ_t (τ = 1e-14: 4e-7 to 2e-6). ``done`` (the
     solver may stop on its ``tol``) once λ sits at its floor.
 
-    The top q = r_max + 1 + ``oversample`` eigenvalues come from a block Q (d2, q) carried across
-    iterations: Rayleigh–Ritz on span(G·Q), then one more power step (two G·Q products and a q × q
-    eigenproblem per iteration, no d2 × d2 eigendecomposition); ``torch.linalg.eigvalsh`` when q
-    exceeds d2/2. Ritz values are lower bounds, so τ_t errs on the safe (large) side.
+    The schedule reads the top q = r_max + 1 + ``oversample`` eigenvalues of G_t from the kernel
+    (:class:`Spectrum`; the dense kernel tracks them by Rayleigh–Ritz on a block carried across
+    iterations). Ritz values are lower bounds, so τ_t errs on the safe (large) side.
     """
 
     min_decay: float = 0.01
@@ -114,6 +116,14 @@ class SpectralRidge:
         check_int("SpectralRidge.oversample", self.oversample, 0)
         if self.max_rank is not None:
             check_int("SpectralRidge.max_rank", self.max_rank, 1)
+
+    def tracked(self, d1: int, d2: int, n: int) -> tuple[int, int]:
+        """(r_max, q) on a (d1, d2) problem with n observations: the largest rank considered,
+        ``max_rank`` or r(d1 + d2 − r) ≤ n, clamped to [1, d2 − 1]; and the number of top
+        eigenvalues read, q = min(d2, r_max + 1 + oversample)."""
+        r_max = self.max_rank if self.max_rank is not None else identifiable_rank(d1, d2, n)
+        r_max = max(1, min(r_max, d2 - 1))
+        return r_max, min(d2, r_max + 1 + self.oversample)
 
 
 Ridge = float | RidgeDecay | SpectralRidge | str
@@ -147,17 +157,31 @@ def identifiable_rank(d1: int, d2: int, n: int) -> int:
     return r
 
 
+@dataclass
+class Spectrum:
+    """What a ridge schedule may read of iteration t (from the kernel; nothing else).
+
+    ``scale`` = mean(diag K_t). From t = 1 on also ``trace`` = tr G_t, ``top(q)`` → the top
+    eigenvalues g_1 ≥ … ≥ g_q' of G_t (q' ≥ q where the kernel tracks more; computed on demand),
+    and ``tail(r)`` → ‖X − X V_r V_rᵀ‖²_F / ‖X‖²_F from the iterate X that built G_t and the top r
+    eigenvectors V_r (used when tr G_t − Σ g_k is too small to trust)."""
+
+    scale: float
+    dtype: torch.dtype
+    trace: float = 0.0
+    top: Callable[[int], torch.Tensor] | None = None
+    tail: Callable[[int], float] | None = None
+
+
 class RidgeRule:
-    """Per-solve state of a ridge schedule: ``ridge(t, K, G)`` gives λ_t, ``done`` and
-    ``separated`` report on the schedule, ``info`` holds the last rank estimate."""
+    """Per-solve state of a ridge schedule: ``update(t, spectrum)`` gives λ_t; ``done``,
+    ``certified``, ``separated``, ``rank`` and ``tail`` report on it."""
 
     #: the AGOP spectrum shows a clear gap (the accelerator may start)
     separated: bool = True
 
-    def ridge(
-        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
-    ) -> float:
-        """λ_t for the row solves with K_t; G_t = XᵀX/d1 (None at t = 0)."""
+    def update(self, t: int, spectrum: Spectrum) -> float:
+        """λ_t for the row solves with K_t."""
         raise NotImplementedError
 
     @property
@@ -179,42 +203,42 @@ class RidgeRule:
         return float("nan")
 
 
-class _FixedRule(RidgeRule):
+class FixedRule(RidgeRule):
+    """λ_t = λ (the paper's mode)."""
+
     def __init__(self, value: float):
         self.value = value
 
-    def ridge(
-        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
-    ) -> float:
+    def update(self, t: int, spectrum: Spectrum) -> float:
         return self.value
 
 
-class _DecayRule(RidgeRule):
+class DecayRule(RidgeRule):
+    """:class:`RidgeDecay`: λ_t = max(floor, start · factor^t) · mean(diag K_t)."""
+
     def __init__(self, schedule: RidgeDecay):
         self.schedule = schedule
         self._t = 0
 
-    def ridge(
-        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
-    ) -> float:
+    def update(self, t: int, spectrum: Spectrum) -> float:
         self._t = t
-        return self.schedule(t, K)
+        return self.schedule(t, spectrum.scale)
 
     @property
     def done(self) -> bool:
         return self.schedule.at_floor(self._t)
 
 
-class _SpectralRule(RidgeRule):
-    """State of :class:`SpectralRidge`: λ_{t−1}, the tracked block Q and the last estimates."""
+class SpectralRule(RidgeRule):
+    """State of :class:`SpectralRidge`: λ_{t−1} and the last rank estimate, gap and tail.
+
+    ``r_max`` (the largest identifiable rank, or ``max_rank``) and ``q`` = r_max + 1 +
+    oversample (the eigenvalues it reads) are fixed per solve."""
 
     def __init__(self, s: SpectralRidge, d1: int, d2: int, n: int, alpha: float, eps: float):
         self.s, self.alpha, self.eps = s, alpha, eps
-        r_max = s.max_rank if s.max_rank is not None else identifiable_rank(d1, d2, n)
-        self.r_max = max(1, min(r_max, d2 - 1))
-        self.q = min(d2, self.r_max + 1 + s.oversample)
-        self.dense = 2 * self.q > d2
-        self.Q: torch.Tensor | None = None
+        self.r_max, self.q = s.tracked(d1, d2, n)
+        self.oversample = s.oversample
         self.lam = float("inf")
         self._tail = float("inf")
         self.gap = 1.0
@@ -222,70 +246,29 @@ class _SpectralRule(RidgeRule):
         self._at_floor = False
         self.separated = False
 
-    def _top_eigenpairs(self, G: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """g_1 ≥ … ≥ g_q and orthonormal vectors (d2, q): exact when dense, else the
-        Rayleigh–Ritz pairs of G on span(G·Q) for the block Q carried over from the previous
-        iteration (two G·Q products and a q × q eigenproblem, no d2 × d2 eigendecomposition)."""
-        if self.dense:
-            g, V = torch.linalg.eigh(G)
-            return g.flip(0)[: self.q], V.flip(1)[:, : self.q]
-        if self.Q is None:
-            gen = torch.Generator(device=G.device).manual_seed(0)
-            self.Q = torch.randn(G.shape[0], self.q, generator=gen, device=G.device, dtype=G.dtype)
-        Q = torch.linalg.qr(G @ self.Q).Q
-        W = G @ Q
-        T = Q.T @ W
-        theta, S = torch.linalg.eigh(0.5 * (T + T.T))
-        self.Q = W  # the next iteration starts one power step further
-        return theta.flip(0), Q @ S.flip(1)
-
-    def ridge(
-        self, t: int, K: torch.Tensor, G: torch.Tensor | None, X: torch.Tensor | None = None
-    ) -> float:
-        scale = float(K.diagonal().mean())
-        if G is None:  # t = 0: K_0 = M_0ᵀM_0, no AGOP yet
-            return self.from_spectrum(t, None, scale, 0.0, K.dtype)
-        g, V = self._top_eigenpairs(G)
-
-        def direct_tail(r: int) -> float:
-            # tr G − Σ g_k cancels below ~machine epsilon; ‖X − X V Vᵀ‖² does not
-            if X is None:
-                return float("nan")
-            Vr = V[:, :r]
-            x2 = float(torch.linalg.norm(X)) ** 2
-            return float(torch.linalg.norm(X - (X @ Vr) @ Vr.T)) ** 2 / x2 if x2 else 0.0
-
-        return self.from_spectrum(t, g, scale, float(G.diagonal().sum()), K.dtype, direct_tail)
-
-    def from_spectrum(
-        self,
-        t: int,
-        g: torch.Tensor | None,
-        scale: float,
-        trace: float,
-        dtype: torch.dtype,
-        direct_tail: Callable[[int], float] | None = None,
-    ) -> float:
-        """λ_t from the top eigenvalues g_1 ≥ … ≥ g_q of G_t (None at t = 0), the scale
-        mean(diag K_t) and tr G_t. ``direct_tail(r)`` recomputes τ for rank r from the iterate
-        when the trace difference is too small to trust (NaN: keep the difference)."""
-        floor = max(self.s.floor, 100 * torch.finfo(dtype).eps) * scale
-        if g is None:
-            self.lam = scale
+    def update(self, t: int, spectrum: Spectrum) -> float:
+        """λ_t = max(floor, min((1 − κ) λ_{t−1}, (g_{r̂+1} + ε)^{2α})) (class docstring of
+        :class:`SpectralRidge`); at t = 0 (no AGOP yet) λ_0 = mean(diag K_0)."""
+        s = spectrum
+        floor = max(self.s.floor, 100 * torch.finfo(s.dtype).eps) * s.scale
+        if s.top is None:
+            self.lam = s.scale
             return self.lam
-        g = g.clamp_min(0).double().cpu()
+        g = s.top(self.q).clamp_min(0).double().cpu()
         k = min(self.r_max, g.numel() - 1)
         tiny = float(g[0]) * 1e-300 + 1e-300
         ratio = g[:k] / g[1 : k + 1].clamp_min(tiny)
         r = int(torch.argmax(ratio)) + 1
         self._rank, self.gap = r, float(ratio[r - 1])
+        trace = s.trace
         self._tail = max(trace - float(g[:r].sum()), 0.0) / trace if trace > 0 else 0.0
-        if direct_tail is not None and self._tail < TAIL_DIRECT:
-            direct = direct_tail(r)
+        if s.tail is not None and self._tail < TAIL_DIRECT:
+            # tr G − Σ g_k cancels below ~machine epsilon; ‖X − X V Vᵀ‖² does not
+            direct = s.tail(r)
             if direct == direct:  # not NaN
                 self._tail = direct
         self.separated = self.gap >= SEPARATED_GAP
-        target = (float(g[r]) + self.eps) ** (2 * self.alpha)
+        target = float(kernel_eigenvalues(g[r], self.alpha, self.eps))
         if t > 1:
             decay = 0.0 if self.separated else self.s.min_decay
             target = min(target, (1 - decay) * self.lam)
@@ -316,7 +299,7 @@ def make_rule(
 ) -> RidgeRule:
     """The per-solve rule for a resolved ``ridge`` on a (d1, d2) problem with n observations."""
     if isinstance(ridge, SpectralRidge):
-        return _SpectralRule(ridge, d1, d2, n, alpha, eps)
+        return SpectralRule(ridge, d1, d2, n, alpha, eps)
     if isinstance(ridge, RidgeDecay):
-        return _DecayRule(ridge)
-    return _FixedRule(float(ridge))
+        return DecayRule(ridge)
+    return FixedRule(float(ridge))

@@ -18,7 +18,7 @@ import torch
 
 from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..matfun import min_norm_solve, sym_power
-from ..result import Callback, Result, Tracker
+from ..result import Callback, Result
 from ..validation import (
     check_int,
     check_nonnegative,
@@ -26,6 +26,8 @@ from ..validation import (
     check_sensing_input,
     check_square_init,
 )
+from . import _driver
+from ._driver import PlainMap, check_finite
 
 
 def min_norm_sensing(
@@ -88,31 +90,25 @@ def sense(
     At, yt = as_tensor(A, dev, dt), as_tensor(y, dev, dt)
     M = torch.eye(d2, dtype=dt, device=dev) if M0 is None else as_tensor(M0, dev, dt)
     y_norm = float(torch.linalg.norm(yt)) or 1.0
-    tracker = Tracker("linrfm.sense", tol, callback, log_every)
+    name = "linrfm.sense"
+    iterates: list[torch.Tensor] = []
+    Ms = [M]
 
-    def regression(M: torch.Tensor, t: int) -> torch.Tensor:
+    def regression(M: torch.Tensor, t: int) -> tuple[torch.Tensor, float]:
+        """Step 1: W_t = argmin ‖W‖_F s.t. ⟨A_i M_t, W⟩ = y_i; Z_t = W_t M_t."""
         W, Z = min_norm_sensing(At, yt, M, ridge)
-        tracker.check_finite(t, W)
-        return Z
-
-    def residual(Z: torch.Tensor) -> float:
-        return float(torch.linalg.norm(torch.einsum("nij,ij->n", At, Z) - yt)) / y_norm
-
-    Z = regression(M, 0)
-    iterates = [Z]
-    stop = tracker.step(0, Z, residual(Z))
-    t = 0
-    while not stop and t < max_iter:
-        t += 1
-        M = sym_power(Z.T @ Z / d1, alpha, eps)
-        tracker.check_finite(t, M)
-        Z = regression(M, t)
+        check_finite(name, t, W)
         iterates.append(Z)
-        stop = tracker.step(t, Z, residual(Z))
-    return Result(
-        Z=to_numpy(Z),
-        n_iter=t,
-        converged=tracker.converged,
-        history=tracker.history,
-        extras={"M": to_numpy(M), "iterates": to_numpy(torch.stack(iterates))},
-    )
+        res = float(torch.linalg.norm(torch.einsum("nij,ij->n", At, Z) - yt)) / y_norm
+        return Z, res
+
+    def step(t: int, Z: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """Step 2: M_t = φ(Z_{t−1}ᵀ Z_{t−1} / d1), then Step 1."""
+        Ms[0] = sym_power(Z.T @ Z / d1, alpha, eps)
+        check_finite(name, t, Ms[0])
+        return regression(Ms[0], t)
+
+    f = PlainMap(name, lambda: regression(M, 0), step)
+    out = _driver.run(name, f, max_iter=max_iter, tol=tol, callback=callback, log_every=log_every)
+    extras = {"M": to_numpy(Ms[0]), "iterates": to_numpy(torch.stack(iterates))}
+    return _driver.result(out, to_numpy(f.x), extras)

@@ -16,13 +16,15 @@ import torch
 
 from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..matfun import min_norm_solve
-from ..result import Callback, Result, Tracker
+from ..result import Callback, Result
 from ..validation import (
     check_int,
     check_nonnegative,
     check_positive,
     check_regression_input,
 )
+from . import _driver
+from ._driver import PlainMap
 
 
 def sparse_regression(
@@ -57,9 +59,10 @@ def sparse_regression(
     eye = torch.eye(n, dtype=dt, device=dev)
     y_norm = float(torch.linalg.norm(yt)) or 1.0
     m2 = torch.ones(d, dtype=dt, device=dev)  # m_0 = 1
-    tracker = Tracker("linrfm.sparse_regression", tol, callback, log_every)
+    m2s = [m2]
 
-    def regression(m2: torch.Tensor, t: int) -> tuple[torch.Tensor, float]:
+    def regression(m2: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """Step 1: β = m² ⊙ Xᵀ (X diag(m²) Xᵀ + λI)^{-1} y."""
         H = (Xt * m2) @ Xt.T + ridge * eye
         L, info = torch.linalg.cholesky_ex(H)
         if int(info) == 0:
@@ -67,21 +70,14 @@ def sparse_regression(
         else:  # singular system (ridge 0): minimum-norm least squares
             c = min_norm_solve(H, yt)
         beta = m2 * (Xt.T @ c)
-        tracker.check_finite(t, beta)
         return beta, float(torch.linalg.norm(Xt @ beta - yt)) / y_norm
 
-    beta, res = regression(m2, 0)
-    stop = tracker.step(0, beta, res)
-    t = 0
-    while not stop and t < max_iter:
-        t += 1
-        m2 = (beta * beta + eps).pow(2 * alpha)
-        beta, res = regression(m2, t)
-        stop = tracker.step(t, beta, res)
-    return Result(
-        w=to_numpy(beta),
-        n_iter=t,
-        converged=tracker.converged,
-        history=tracker.history,
-        extras={"m": to_numpy(m2.sqrt())},
-    )
+    def step(t: int, beta: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """Step 2: m_t² = φ(β_{t−1}²)² = (β² + ε)^{2α}, then Step 1."""
+        m2s[0] = (beta * beta + eps).pow(2 * alpha)
+        return regression(m2s[0])
+
+    name = "linrfm.sparse_regression"
+    f = PlainMap(name, lambda: regression(m2), step)
+    out = _driver.run(name, f, max_iter=max_iter, tol=tol, callback=callback, log_every=log_every)
+    return _driver.result(out, to_numpy(f.x), {"m": to_numpy(m2s[0].sqrt())})

@@ -16,8 +16,9 @@ import numpy as np
 import torch
 
 from linrfm.data import CompletionProblem, completion_problem
-from linrfm.solvers.completion import choose_kernel, complete, feature_side
-from linrfm.solvers.lowrank import LowRankCompletion, complete_lowrank
+from linrfm.protocols import TestErrorWatch
+from linrfm.solvers.completion import complete, complete_lowrank
+from linrfm.solvers.lowrank import LowRankCompletion
 from linrfm.solvers.rowsolve import RowSolver
 
 from ..provenance import provenance
@@ -128,70 +129,41 @@ def peak_rss_gb() -> float:
 def timed_complete(
     p: CompletionProblem, target_mse: float = 1e-3, trajectory: bool = False, **kwargs: Any
 ) -> dict[str, Any]:
-    """``complete`` (defaults unless overridden) watched from outside: seconds and iterations
-    until the test MSE first falls under ``target_mse`` (the watcher's time excluded), and at the
-    solver's own stop; ``setup_seconds`` is the time to the first iterate (t = 0) and
-    ``seconds_per_iter`` excludes it. With ``trajectory`` the test MSE of every iterate is kept
-    (``mse_history``, index t). Where ``complete`` would take the low-rank kernel, the same
-    solver is called directly (``complete_lowrank``) so that the watcher, not the solver, pays for
-    forming Z from its factors."""
-    state: dict[str, Any] = {"own": 0.0, "t": None, "it": None, "setup": 0.0}
-    history: list[float] = []
-    flip = feature_side(p.mask, kwargs.get("features", "auto"), kwargs.get("M0")) == "rows"
-    mask = p.mask.T if flip else p.mask  # the orientation complete() solves in
-    lowrank = (
-        choose_kernel(
-            mask,
-            kwargs.get("ridge", "auto"),
-            kwargs.get("kernel", "auto"),
-            M0=kwargs.get("M0"),
-            replace=kwargs.get("replace", True),
-        )
-        == "lowrank"
+    """``complete`` (defaults unless overridden) watched from outside by a
+    :class:`~linrfm.TestErrorWatch`: seconds and iterations until the test MSE first falls under
+    ``target_mse`` (the watcher's time excluded), and at the solver's own stop; ``setup_seconds``
+    is the time to the first iterate (t = 0) and ``seconds_per_iter`` excludes it. With
+    ``trajectory`` the test MSE of every iterate is kept (``mse_history``, index t). The watcher
+    reads the test entries through ``state.entries``, so a factored iterate is never formed for
+    it."""
+    watch = TestErrorWatch.on_unobserved(
+        p.Y_true, p.mask, target=target_mse, keep_history=trajectory
     )
-    t0 = time.perf_counter()
-
-    def watch(t: int, Z: Any) -> bool:
-        start = time.perf_counter()
-        if t == 0:
-            state["setup"] = start - t0
-        if state["t"] is None or trajectory:
-            if lowrank:
-                Z = Z.dense().T if flip else Z.dense()
-            mse = p.test_mse(Z)
-            history.append(mse)
-            if state["t"] is None and mse < target_mse:
-                state["t"] = start - t0 - state["own"]
-                state["it"] = t
-        state["own"] += time.perf_counter() - start
-        return False
-
-    if lowrank:
-        rows, cols = np.nonzero(mask)
-        Y = p.Y_obs.T if flip else p.Y_obs
-        opts = {k: v for k, v in kwargs.items() if k not in ("kernel", "features")}
-        res = complete_lowrank(rows, cols, Y[rows, cols], mask.shape, callback=watch, **opts)
-        total = time.perf_counter() - t0 - state["own"]
-        Z = res.factors.dense().T if flip else res.factors.dense()
-    else:
-        res = complete(p.Y_obs, p.mask, callback=watch, **kwargs)
-        total = time.perf_counter() - t0 - state["own"]
-        Z = res.Z
+    res = complete(p.Y_obs, p.mask, callback=watch, **kwargs)
+    total = watch.elapsed()
     out = {
-        "kernel": "lowrank" if lowrank else "dense",
-        "seconds_to_target": state["t"] if state["t"] is not None else float("nan"),
-        "iterations_to_target": state["it"] if state["it"] is not None else float("nan"),
-        "reached": state["t"] is not None,
+        "kernel": res.extras["kernel"],
+        **_clock(watch, total, res),
+        "test_mse": p.test_mse(res.Z),
+    }
+    if trajectory:
+        out["mse_history"] = watch.history
+    return out
+
+
+def _clock(watch: TestErrorWatch, total: float, res: Any) -> dict[str, Any]:
+    """The timing columns of a watched run."""
+    return {
+        "seconds_to_target": watch.seconds_target if watch.reached else float("nan"),
+        "iterations_to_target": watch.t_target if watch.reached else float("nan"),
+        "reached": watch.reached,
         "seconds_total": total,
         "iterations_total": res.n_iter,
         "converged": res.converged,
-        "test_mse": p.test_mse(Z),
-        "setup_seconds": state["setup"],
-        "seconds_per_iter": (total - state["setup"]) / max(res.n_iter, 1),
+        "status": str(res.status),
+        "setup_seconds": watch.setup_seconds,
+        "seconds_per_iter": (total - watch.setup_seconds) / max(res.n_iter, 1),
     }
-    if trajectory:
-        out["mse_history"] = history
-    return out
 
 
 def first_iteration_below(history: list[float], level: float) -> float:
@@ -260,36 +232,12 @@ def factored_problem(d: int, rank: int, n: int, seed: int, n_test: int = 10**6) 
 
 def timed_lowrank(p: FactoredProblem, target_mse: float = 1e-3, **kwargs: Any) -> dict[str, Any]:
     """``complete_lowrank`` (the kernel ``complete`` picks at large d) on a factored problem,
-    watched from outside as :func:`timed_complete` does; ``setup_seconds`` is the time to the
-    first iterate (t = 0), ``seconds_per_iter`` excludes it."""
-    state: dict[str, Any] = {"own": 0.0, "t": None, "it": None, "setup": None}
-    t0 = time.perf_counter()
-
-    def watch(t: int, F: LowRankCompletion) -> bool:
-        start = time.perf_counter()
-        if t == 0:
-            state["setup"] = start - t0
-        elif state["t"] is None and p.test_mse(F) < target_mse:
-            state["t"] = start - t0 - state["own"]
-            state["it"] = t
-        state["own"] += time.perf_counter() - start
-        return False
-
+    watched from outside as :func:`timed_complete` does."""
+    watch = TestErrorWatch(p.test_rows, p.test_cols, p.y_test, target=target_mse)
     d = p.U.shape[0]
     res = complete_lowrank(p.rows, p.cols, p.y, (d, d), callback=watch, **kwargs)
-    total = time.perf_counter() - t0 - state["own"]
-    return {
-        "kernel": "lowrank",
-        "seconds_to_target": state["t"] if state["t"] is not None else float("nan"),
-        "iterations_to_target": state["it"] if state["it"] is not None else float("nan"),
-        "reached": state["t"] is not None,
-        "seconds_total": total,
-        "setup_seconds": state["setup"],
-        "iterations_total": res.n_iter,
-        "converged": res.converged,
-        "test_mse": p.test_mse(res.factors),
-        "seconds_per_iter": (total - state["setup"]) / max(res.n_iter, 1),
-    }
+    total = watch.elapsed()
+    return {"kernel": "lowrank", **_clock(watch, total, res), "test_mse": p.test_mse(res.factors)}
 
 
 def problem(d: int, rank: int, n: int, seed: int) -> CompletionProblem:
