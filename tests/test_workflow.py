@@ -13,6 +13,8 @@ from snakemake.utils import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+BIN = Path(sys.executable).parent  # the venv's tools: ruff, snakefmt
+LINT_PATHS = ["src", "tests", "workflow", "bench"]
 
 
 def _copy_workflow(dst: Path) -> None:
@@ -110,6 +112,65 @@ def test_snakemake_lint_is_clean():
     )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "Congratulations" in res.stdout + res.stderr
+
+
+def test_unknown_method_in_the_config_is_rejected_naming_the_registry(tmp_path):
+    _copy_workflow(tmp_path)
+    bad = (tmp_path / "config/smoke.yaml").read_text()
+    bad = bad.replace("methods: [linrfm_a0.5, nuclear_norm, dln2]", "methods: [linrfm_a0.5, svt]")
+    assert "svt" in bad
+    (tmp_path / "config/bad.yaml").write_text(bad)
+    res = subprocess.run(
+        [*SNAKEMAKE, "-n", "--configfile", "config/bad.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode != 0
+    out = res.stdout + res.stderr
+    assert "fig4_threshold_vs_rank.methods" in out and "'svt'" in out
+    assert "methods.py" in out
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["snakefmt", "--check", "Snakefile", "workflow"],
+        ["ruff", "format", "--check", *LINT_PATHS],
+        ["ruff", "check", *LINT_PATHS],
+    ],
+    ids=["snakefmt", "ruff-format", "ruff-check"],
+)
+def test_lint_tools_are_clean(cmd):
+    res = subprocess.run(
+        [str(BIN / cmd[0]), *cmd[1:]], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_profiles_agree_on_the_default_resources():
+    """Rules without `resources:` get the same memory and time locally and on SLURM."""
+    local = yaml.safe_load((ROOT / "profiles/default/config.yaml").read_text())
+    slurm = yaml.safe_load((ROOT / "profiles/slurm/config.yaml").read_text())
+    for key in ("mem_mb", "runtime"):
+        assert local["default-resources"][key] == slurm["default-resources"][key], key
+
+
+def test_config_readme_describes_every_key():
+    """config/README.md names every key of config/config.yaml as `a.b.c` (the notebooks' own
+    papermill parameters excepted: each notebook documents them)."""
+    readme = (ROOT / "config/README.md").read_text()
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+
+    def keys(node, prefix=""):
+        if isinstance(node, dict) and prefix != "notebooks.":
+            for k, v in node.items():
+                yield f"{prefix}{k}"
+                yield from keys(v, f"{prefix}{k}.")
+
+    missing = [k for k in keys(config) if f"`{k}`" not in readme]
+    assert not missing, f"config/README.md lacks: {missing}"
 
 
 @pytest.mark.parametrize("name", ["config.yaml", "smoke.yaml", "paper.yaml"])

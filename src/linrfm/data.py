@@ -51,6 +51,12 @@ def degrees_of_freedom(d1: int, d2: int, r: int) -> int:
     return r * (d1 + d2 - r)
 
 
+def n_from_factor(d1: int, d2: int, r: int, factor: float) -> int:
+    """round(factor · r (d1 + d2 − r)) observed entries: ``factor`` times the degrees of freedom,
+    capped at d1 d2 − 1 so that at least one entry is left to test."""
+    return min(int(round(factor * degrees_of_freedom(d1, d2, r))), d1 * d2 - 1)
+
+
 def low_rank_matrix(d1: int, d2: int, r: int, seed: Seed) -> np.ndarray:
     """Y = sqrt(d1 d2) · U Vᵀ / ||U Vᵀ||_F with U, V i.i.d. N(0, 1) (Section 4, after Arora et al.).
 

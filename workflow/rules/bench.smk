@@ -44,10 +44,6 @@ rule bench_scaling_plot:
         "logs/bench_scaling_plot.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     script:
         "../../bench/plot_scaling.py"
 

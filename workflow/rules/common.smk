@@ -1,15 +1,18 @@
 import os
-import re
 
 from snakemake.utils import validate
 
+from linrfm.data import n_from_factor
+from linrfm_paper import methods
+
 validate(config, "../schemas/config.schema.yaml")
+# every `methods:` list names methods of the registry (src/linrfm_paper/methods.py)
+methods.check_config(config)
 
 
 def n_grid(d, rank, multipliers):
     """Observation counts n = m · (2dr − r²) for each multiplier m, capped at d² − 1."""
-    dof = 2 * d * rank - rank * rank
-    return sorted({min(int(round(m * dof)), d * d - 1) for m in multipliers})
+    return sorted({n_from_factor(d, d, rank, m) for m in multipliers})
 
 
 def completion_points(fig):
@@ -22,31 +25,41 @@ def completion_points(fig):
     ]
 
 
-def method_settings(method):
-    """Hyper-parameters of a completion method from config['completion']."""
-    c = config["completion"]
-    if method.startswith("linrfm"):
-        return c["linrfm"]
-    if method.startswith("dln"):
-        return c["nets"]
+# Per-figure settings, read one way: a method's hyper-parameters are the entry of its kind (the
+# registry's `settings`: linrfm, nets, diag_net; none for nuclear_norm and l1) in the figure's
+# settings section, then what the figure itself changes (figure_overrides).
+SETTINGS_SECTION = {
+    "fig2_sparse_regression": "regression",
+    "fig3_completion_vs_n": "completion",
+    "fig4_threshold_vs_rank": "completion",
+    "fig6_ridge_sweep": "completion",
+    "fig7_noisy_completion": "completion",
+    "runtime": "runtime",
+}
+
+
+def figure_overrides(fig, kind):
+    """What figure `fig` changes in the settings of its methods of settings kind `kind`."""
+    c = config[fig]
+    if fig == "runtime":  # every method: the target, time limit, device and dtype
+        return {k: c[k] for k in ("target_mse", "time_limit_s", "device", "dtype")}
+    if fig == "fig7_noisy_completion" and kind == "linrfm":
+        return {"ridges": c["ridges"]}  # Fig. 7's own ridge grid (caption)
+    if fig == "fig4_threshold_vs_rank" and kind == "nets" and "net_max_steps" in c:
+        return {"max_steps": c["net_max_steps"]}  # the threshold search's step cap
     return {}
 
 
-def fig7_settings(method):
-    """Fig. 7 uses its own lin-RFM ridge grid (caption); other settings as config['completion']."""
-    settings = dict(method_settings(method))
-    if method.startswith("linrfm"):
-        settings["ridges"] = config["fig7_noisy_completion"]["ridges"]
-    return settings
+def method_settings(fig, method):
+    """Hyper-parameters of `method` in figure `fig` (see SETTINGS_SECTION)."""
+    kind = methods.get(method).settings
+    base = config[SETTINGS_SECTION[fig]].get(kind, {}) if kind else {}
+    return {**base, **figure_overrides(fig, kind)}
 
 
-def runtime_settings(method):
-    """Settings of one runtime job: target, time limit, device, dtype; the nets' optimizer."""
-    c = config["runtime"]
-    settings = {k: c[k] for k in ("target_mse", "time_limit_s", "device", "dtype")}
-    if method.startswith("dln"):
-        settings.update(c["nets"])
-    return settings
+# One tidy table per figure, results/<name>.csv, made by the one rule in workflow/rules/tables.smk
+# from the per-job tables that the figure's rules file lists in TABLES[<name>].
+TABLES = {}
 
 
 def config_name():

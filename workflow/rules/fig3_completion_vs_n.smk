@@ -7,39 +7,26 @@ rule fig3_run:
         "results/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
     log:
         "logs/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
+    wildcard_constraints:
+        method=methods.constraint("completion"),
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
     resources:
         mem_mb=2000,
         runtime=120,
     params:
         method=lambda w: w.method,
-        settings=lambda w: method_settings(w.method),
+        settings=lambda w: method_settings(FIG3, w.method),
     script:
         "../scripts/run_completion.py"
 
 
-rule fig3_table:
-    input:
-        expand(
-            "results/fig3/d{p[0]}_r{p[1]}_n{p[2]}/{method}_s{seed}.csv",
-            p=completion_points(FIG3),
-            method=config[FIG3]["methods"],
-            seed=config[FIG3]["seeds"],
-        ),
-    output:
-        "results/fig3.csv",
-    log:
-        "logs/fig3_table.log",
-    conda:
-        "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../scripts/collect_tables.py"
+TABLES["fig3"] = expand(
+    "results/fig3/d{p[0]}_r{p[1]}_n{p[2]}/{method}_s{seed}.csv",
+    p=completion_points(FIG3),
+    method=config[FIG3]["methods"],
+    seed=config[FIG3]["seeds"],
+)
 
 
 rule fig3_plot:
@@ -56,20 +43,9 @@ rule fig3_plot:
         "logs/fig3_plot.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         protocol=config["protocol_shown"],
         hue="label",
-        hue_order=[
-            "lin-RFM α=1/2",
-            "lin-RFM α=1",
-            "depth-2 linear net",
-            "depth-3 linear net",
-            "nuclear norm",
-        ],
         title="Fig. 3: low-rank matrix completion",
     script:
         "../scripts/plot_completion_vs_n.py"

@@ -9,14 +9,14 @@ rule fig6_run:
         "logs/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
     resources:
         mem_mb=2000,
         runtime=60,
     params:
         method="linrfm_a1",
+        # the ridge of this job instead of the grid
         settings=lambda w: {
-            **config["completion"]["linrfm"],
+            **method_settings(FIG6, "linrfm_a1"),
             "ridges": [float(w.ridge)],
         },
         extra=lambda w: {"ridge_setting": float(w.ridge)},
@@ -24,26 +24,12 @@ rule fig6_run:
         "../scripts/run_completion.py"
 
 
-rule fig6_table:
-    input:
-        expand(
-            "results/fig6/d{p[0]}_r{p[1]}_n{p[2]}/ridge{ridge}_s{seed}.csv",
-            p=completion_points(FIG6),
-            ridge=config[FIG6]["ridges"],
-            seed=config[FIG6]["seeds"],
-        ),
-    output:
-        "results/fig6.csv",
-    log:
-        "logs/fig6_table.log",
-    conda:
-        "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../scripts/collect_tables.py"
+TABLES["fig6"] = expand(
+    "results/fig6/d{p[0]}_r{p[1]}_n{p[2]}/ridge{ridge}_s{seed}.csv",
+    p=completion_points(FIG6),
+    ridge=config[FIG6]["ridges"],
+    seed=config[FIG6]["seeds"],
+)
 
 
 rule fig6_plot:
@@ -60,10 +46,6 @@ rule fig6_plot:
         "logs/fig6_plot.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         protocol=config["protocol_shown"],
         hue="ridge_setting",

@@ -7,43 +7,30 @@ rule fig7_run:
         "results/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.csv",
     log:
         "logs/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.log",
+    wildcard_constraints:
+        method=methods.constraint("completion"),
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
     resources:
         mem_mb=2000,
         runtime=120,
     params:
         method=lambda w: w.method,
-        settings=lambda w: fig7_settings(w.method),
+        settings=lambda w: method_settings(FIG7, w.method),
         noise_std=lambda w: float(w.sigma),
     script:
         "../scripts/run_completion.py"
 
 
-rule fig7_table:
-    input:
-        expand(
-            "results/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.csv",
-            d=config[FIG7]["d"],
-            rank=config[FIG7]["rank"],
-            n=config[FIG7]["n"],
-            sigma=config[FIG7]["sigmas"],
-            method=config[FIG7]["methods"],
-            seed=config[FIG7]["seeds"],
-        ),
-    output:
-        "results/fig7.csv",
-    log:
-        "logs/fig7_table.log",
-    conda:
-        "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../scripts/collect_tables.py"
+TABLES["fig7"] = expand(
+    "results/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.csv",
+    d=config[FIG7]["d"],
+    rank=config[FIG7]["rank"],
+    n=config[FIG7]["n"],
+    sigma=config[FIG7]["sigmas"],
+    method=config[FIG7]["methods"],
+    seed=config[FIG7]["seeds"],
+)
 
 
 rule fig7_plot:
@@ -60,22 +47,11 @@ rule fig7_plot:
         "logs/fig7_plot.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         protocol=config["protocol_shown"],
         x="noise_std",
         xlabel="label noise σ",
         hue="label",
-        hue_order=[
-            "lin-RFM α=1/2",
-            "lin-RFM α=1",
-            "depth-2 linear net",
-            "depth-3 linear net",
-            "nuclear norm",
-        ],
         title="Fig. 7: noisy matrix completion",
     script:
         "../scripts/plot_completion_vs_n.py"

@@ -6,31 +6,14 @@ rule library_check_run:
         "logs/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
     resources:
-        mem_mb=1000,
         runtime=10,
     script:
         "../scripts/library_check_run.py"
 
 
-rule library_check:
-    """Collect the per-run tables into one."""
-    input:
-        expand(
-            "results/library_check/{p[d1]}x{p[d2]}_r{p[rank]}_f{p[factor]}_s{seed}.csv",
-            p=config["library_check"]["problems"],
-            seed=config["library_check"]["seeds"],
-        ),
-    output:
-        "results/library_check.csv",
-    log:
-        "logs/library_check.log",
-    conda:
-        "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    script:
-        "../scripts/collect_tables.py"
+TABLES["library_check"] = expand(
+    "results/library_check/{p[d1]}x{p[d2]}_r{p[rank]}_f{p[factor]}_s{seed}.csv",
+    p=config["library_check"]["problems"],
+    seed=config["library_check"]["seeds"],
+)

@@ -16,7 +16,6 @@ rule notebook:
         name="|".join(NOTEBOOKS),
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
     resources:
         mem_mb=2000,
         runtime=30,

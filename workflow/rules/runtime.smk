@@ -1,4 +1,5 @@
 RUNTIME = "runtime"
+SVD = "svd_free_vs_eigh"
 
 
 rule runtime_run:
@@ -9,7 +10,7 @@ rule runtime_run:
     log:
         "logs/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
     wildcard_constraints:
-        method="|".join(re.escape(m) for m in config[RUNTIME]["methods"]),
+        method=methods.constraint("runtime"),
     conda:
         "../../envs/linrfm.yaml"
     threads: config[RUNTIME]["threads"]
@@ -18,33 +19,19 @@ rule runtime_run:
         mem_mb=config[RUNTIME]["mem_mb"],
         runtime=lambda w: int(config[RUNTIME]["time_limit_s"] / 60) + 15,
     params:
-        settings=lambda w: runtime_settings(w.method),
+        settings=lambda w: method_settings(RUNTIME, w.method),
     script:
         "../scripts/run_runtime.py"
 
 
-rule runtime_table:
-    input:
-        expand(
-            "results/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
-            d=config[RUNTIME]["d"],
-            rank=config[RUNTIME]["rank"],
-            n=config[RUNTIME]["n"],
-            method=config[RUNTIME]["methods"],
-            seed=config[RUNTIME]["seeds"],
-        ),
-    output:
-        "results/runtime.csv",
-    log:
-        "logs/runtime_table.log",
-    conda:
-        "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    script:
-        "../scripts/collect_tables.py"
+TABLES["runtime"] = expand(
+    "results/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
+    d=config[RUNTIME]["d"],
+    rank=config[RUNTIME]["rank"],
+    n=config[RUNTIME]["n"],
+    method=config[RUNTIME]["methods"],
+    seed=config[RUNTIME]["seeds"],
+)
 
 
 rule runtime_plot:
@@ -61,11 +48,33 @@ rule runtime_plot:
         "logs/runtime_plot.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        method_order=["linrfm_a0.5", "dln2", "dln3"],
     script:
         "../scripts/plot_runtime.py"
+
+
+rule svd_free_run:
+    """Seconds per lin-RFM iteration, SVD-free vs eigendecomposition (Section 4's claim)."""
+    output:
+        "results/svd_free_vs_eigh/d{d}/{method}.csv",
+    log:
+        "logs/svd_free_vs_eigh/d{d}/{method}.log",
+    wildcard_constraints:
+        method=methods.constraint("svd_free"),
+        d=r"\d+",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: config[SVD]["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        c=config[SVD],
+    script:
+        "../scripts/run_svd_free.py"
+
+
+TABLES[SVD] = expand(
+    "results/svd_free_vs_eigh/d{d}/{method}.csv",
+    d=config[SVD]["sizes"],
+    method=methods.FAMILIES["svd_free"],
+)

@@ -12,10 +12,6 @@ rule fig1_psi:
         "logs/fig1_psi.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         alphas=THEORY["fig1_alphas"],
         eps=THEORY["fig1_eps"],
@@ -36,10 +32,6 @@ rule fig5_basins:
         "logs/fig5_basins.log",
     conda:
         "../../envs/linrfm.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     params:
         cases=THEORY["fig5_cases"],
     script:

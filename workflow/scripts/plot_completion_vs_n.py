@@ -7,11 +7,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from linrfm_paper import methods  # noqa: E402
+
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 df = pd.read_csv(smk.input[0])
 df = df[df["protocol"] == smk.params.protocol].assign(d=lambda t: t["d1"])
-hue, order = smk.params.hue, smk.params.hue_order
-order = [h for h in order if h in set(df[hue])]
+hue, palette = smk.params.hue, None
+if hue == "label":  # methods: the registry's legend order and colours
+    order = methods.legend_order(df[hue])
+    palette = methods.palette(order)
+else:
+    order = [h for h in smk.params.hue_order if h in set(df[hue])]
 if pd.api.types.is_numeric_dtype(
     df[hue]
 ):  # numbers (e.g. ridges) as categories, not a colour scale
@@ -24,6 +30,7 @@ g = sns.relplot(
     y="test_mse",
     hue=hue,
     hue_order=order,
+    palette=palette,
     col="rank",
     row="d",
     kind="line",

@@ -10,13 +10,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from linrfm_paper import methods  # noqa: E402
+
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 df = pd.read_csv(smk.input[0])
 df = df[df["protocol"] == smk.params.protocol].copy()
 floor = float(smk.params.mse_floor)
 df["test_mse"] = df["test_mse"].clip(lower=floor)
-order = [h for h in smk.params.hue_order if h in set(df["label"])]
-order += sorted(set(df["label"]) - set(order))
+order = methods.legend_order(df["label"])  # the registry's legend order and colours
 sns.set_theme(style="whitegrid", context="paper")
 g = sns.relplot(
     data=df,
@@ -24,6 +25,7 @@ g = sns.relplot(
     y="test_mse",
     hue="label",
     hue_order=order,
+    palette=methods.palette(order),
     style="label",
     style_order=order,
     col="rank",

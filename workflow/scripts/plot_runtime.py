@@ -13,11 +13,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from linrfm_paper import methods  # noqa: E402
+
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 df = pd.read_csv(smk.input[0])
-order = [m for m in smk.params.method_order if m in set(df["method"])]
+order = methods.legend_order(df["method"])  # the registry's legend order and colours
 labels = df.drop_duplicates("method").set_index("method")["label"]
-colors = dict(zip(order, sns.color_palette(n_colors=len(order)), strict=True))
+colors = methods.palette(order)
 first = df.iloc[0]
 ours_title = (
     f"this run: {int(first['d'])}×{int(first['d'])} rank {int(first['rank'])}, "

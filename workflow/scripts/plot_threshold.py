@@ -14,13 +14,15 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from linrfm.data import degrees_of_freedom  # noqa: E402
+from linrfm_paper import methods  # noqa: E402
+
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 protocol = smk.params.protocol
 df = pd.read_csv(smk.input[0])
 df = df[df["protocol"] == protocol]
-order = [h for h in smk.params.hue_order if h in set(df["label"])]
-order += sorted(set(df["label"]) - set(order))
-colors = dict(zip(order, sns.color_palette(n_colors=len(order)), strict=True))
+order = methods.legend_order(df["label"])  # the registry's legend order and colours
+colors = methods.palette(order)
 markers = dict(zip(order, "osD^vPX*", strict=False))
 ds = sorted(df["d"].unique())
 
@@ -47,7 +49,7 @@ for ax, d in zip(axes.flat, ds, strict=True):
         )
         ax.plot(x[~ok], np.full((~ok).sum(), d * d), ls="none", mfc="white", mew=1.3, **style)
     r = np.linspace(max(0.5, ranks.min() - 0.5 * step), ranks.max() + 0.5 * step, 200)
-    ax.plot(r, 2 * d * r - r**2, "k--", lw=1.2)
+    ax.plot(r, degrees_of_freedom(d, d, r), "k--", lw=1.2)
     ax.axhline(d * d, color="0.4", ls=":", lw=0.9)
     ax.set_xticks(ranks)
     ax.set_xlabel("rank r")

@@ -4,7 +4,6 @@ Writes the executed notebook and the notebook's table of checks; both appear onl
 notebook ran (papermill writes to temporary files that are moved into place at the end).
 """
 
-import logging
 import os
 import tempfile
 from pathlib import Path
@@ -12,10 +11,10 @@ from pathlib import Path
 import jupytext
 import papermill as pm
 
+from linrfm_paper.jobs import log_to
+
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
-logging.basicConfig(
-    filename=smk.log[0], level=logging.INFO, format="%(asctime)s %(name)s %(message)s"
-)
+log = log_to(smk.log[0])
 out_nb, out_checks = Path(smk.output.notebook), Path(smk.output.checks)
 out_nb.parent.mkdir(parents=True, exist_ok=True)
 with tempfile.TemporaryDirectory(dir=out_nb.parent) as tmp:
@@ -23,7 +22,7 @@ with tempfile.TemporaryDirectory(dir=out_nb.parent) as tmp:
     jupytext.write(jupytext.read(smk.input.notebook), source)
     executed, checks = Path(tmp) / "executed.ipynb", Path(tmp) / "checks.csv"
     parameters = {**dict(smk.params.parameters), "checks_path": str(checks.resolve())}
-    logging.info("executing %s with %s", smk.input.notebook, parameters)
+    log.info("executing %s with %s", smk.input.notebook, parameters)
     pm.execute_notebook(
         str(source),
         str(executed),

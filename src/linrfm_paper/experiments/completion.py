@@ -24,20 +24,14 @@ from linrfm.baselines import deep_linear_completion, nuclear_norm_completion
 from linrfm.data import CompletionProblem, completion_problem
 from linrfm.protocols import honest_protocol, paper_protocol
 
-from ..provenance import provenance
+from .. import methods
+from .rows import annotate
 
 log = logging.getLogger("linrfm_paper.experiments")
 
-LINRFM_ALPHAS = {"linrfm_a0.5": 0.5, "linrfm_a1": 1.0}
-NET_DEPTHS = {"dln2": 2, "dln3": 3}
-METHODS = (*LINRFM_ALPHAS, "nuclear_norm", *NET_DEPTHS)
-LABELS = {
-    "linrfm_a0.5": "lin-RFM α=1/2",
-    "linrfm_a1": "lin-RFM α=1",
-    "nuclear_norm": "nuclear norm",
-    "dln2": "depth-2 linear net",
-    "dln3": "depth-3 linear net",
-}
+#: The completion methods and their labels (re-exported from :mod:`linrfm_paper.methods`).
+METHODS = methods.FAMILIES["completion"]
+LABELS = methods.labels("completion")
 
 
 def _linrfm_rows(p: CompletionProblem, alpha: float, s: dict[str, Any]) -> list[dict[str, Any]]:
@@ -122,34 +116,14 @@ def run_completion(
     ``settings`` holds the method's hyper-parameters from the config (for lin-RFM: ``ridges``,
     ``max_iter``, ``target_mse``, ``val_fraction``; for nets: ``lr``, ``max_steps``,
     ``check_every``, ``tol``, ``target_mse``)."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    m = methods.get(method, "completion")
     p = completion_problem(d1, d2, rank, n, seed=seed, noise_std=noise_std)
     runners: dict[str, Callable[[], list[dict[str, Any]]]] = {
-        **{m: (lambda a=a: _linrfm_rows(p, a, settings)) for m, a in LINRFM_ALPHAS.items()},
+        "linrfm": lambda: _linrfm_rows(p, m.alpha, settings),
         "nuclear_norm": lambda: _nuclear_rows(p, settings),
-        **{m: (lambda L=L: _net_rows(p, L, seed, settings)) for m, L in NET_DEPTHS.items()},
+        "linear_net": lambda: _net_rows(p, m.depth, seed, settings),
     }
     log.info("%s d1=%d d2=%d r=%d n=%d seed=%d noise=%g", method, d1, d2, rank, n, seed, noise_std)
-    rows = runners[method]()
-    meta = dict(
-        method=method,
-        label=LABELS[method],
-        d1=d1,
-        d2=d2,
-        rank=rank,
-        n=n,
-        seed=seed,
-        noise_std=noise_std,
-        **provenance(),
+    return annotate(
+        runners[m.kind](), method, d1=d1, d2=d2, rank=rank, n=n, seed=seed, noise_std=noise_std
     )
-    for row in rows:
-        log.info(
-            "%s protocol=%s test_mse=%.3e iters=%d",
-            method,
-            row["protocol"],
-            row["test_mse"],
-            row["n_iter"],
-        )
-        row.update(meta)
-    return rows

@@ -40,21 +40,16 @@ from linrfm.baselines import diagonal_net_regression, l1_regression
 from linrfm.data import RegressionProblem, sparse_regression_problem
 from linrfm.solvers.sparse import sparse_regression
 
-from ..provenance import provenance
+from .. import methods
+from .rows import annotate
 
 log = logging.getLogger("linrfm_paper.experiments")
 
-LINRFM_ALPHAS = {"linrfm_a0.25": 0.25, "linrfm_a0.5": 0.5, "linrfm_a1": 1.0}
-METHODS = (*LINRFM_ALPHAS, "l1", "diag_net")
-LABELS = {
-    "linrfm_a0.25": "lin-RFM α=1/4",
-    "linrfm_a0.5": "lin-RFM α=1/2",
-    "linrfm_a1": "lin-RFM α=1",
-    "l1": "minimum ℓ1",
-    "diag_net": "depth-2 diagonal net",
-}
+#: The regression methods and their labels (re-exported from :mod:`linrfm_paper.methods`).
+METHODS = methods.FAMILIES["regression"]
+LABELS = methods.labels("regression")
 #: The paper's legend order (Fig. 2), for plots.
-LABEL_ORDER = [LABELS[m] for m in ("linrfm_a0.25", "linrfm_a0.5", "linrfm_a1", "diag_net", "l1")]
+LABEL_ORDER = list(LABELS.values())
 PROTOCOLS = ("paper", "honest")
 
 
@@ -131,34 +126,12 @@ def run_regression(
     and ``ridge``; for ``diag_net`` ``lr``, ``init_var``, ``max_steps``, ``check_every``, ``tol``
     and ``target_mse``; nothing for ``l1``. ``seed`` draws the problem and, for the network, its
     initial weights. Raises ValueError for an unknown method."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    m = methods.get(method, "regression")
     p = sparse_regression_problem(n, d, rank, seed=seed, n_test=n_test)
     runners: dict[str, Callable[[], list[dict[str, Any]]]] = {
-        **{m: (lambda a=a: _linrfm_rows(p, a, settings)) for m, a in LINRFM_ALPHAS.items()},
+        "linrfm": lambda: _linrfm_rows(p, m.alpha, settings),
         "l1": lambda: _l1_rows(p),
         "diag_net": lambda: _diag_net_rows(p, seed, settings),
     }
     log.info("%s d=%d r=%d n=%d seed=%d n_test=%d", method, d, rank, n, seed, n_test)
-    rows = runners[method]()
-    meta = dict(
-        method=method,
-        label=LABELS[method],
-        d=d,
-        rank=rank,
-        n=n,
-        seed=seed,
-        n_test=n_test,
-        **provenance(),
-    )
-    for row in rows:
-        log.info(
-            "%s protocol=%s test_mse=%.3e iters=%d seconds=%.2f",
-            method,
-            row["protocol"],
-            row["test_mse"],
-            row["n_iter"],
-            row["seconds"],
-        )
-        row.update(meta)
-    return rows
+    return annotate(runners[m.kind](), method, d=d, rank=rank, n=n, seed=seed, n_test=n_test)

@@ -24,18 +24,16 @@ from linrfm.baselines import deep_linear_completion
 from linrfm.data import CompletionProblem, completion_problem
 from linrfm.solvers.completion import complete
 
+from .. import methods
 from ..provenance import provenance
 
 log = logging.getLogger("linrfm_paper.experiments")
 
 #: Section 4, "Runtime": seconds to < 1e-3 test MSE at 5000 × 5000 rank 10, 10^6 observations.
 PAPER_SECONDS = {"linrfm_a0.5": 559.0, "dln2": 5095.0, "dln3": 1779.0}
-RUNTIME_METHODS = ("linrfm_a0.5", "dln2", "dln3")
-LABELS = {
-    "linrfm_a0.5": "lin-RFM α=1/2",
-    "dln2": "depth-2 linear net",
-    "dln3": "depth-3 linear net",
-}
+#: The runtime methods and their labels (re-exported from :mod:`linrfm_paper.methods`).
+RUNTIME_METHODS = methods.FAMILIES["runtime"]
+LABELS = methods.labels("runtime")
 
 
 class _Watch:
@@ -83,8 +81,7 @@ def time_to_target(
     seconds_total and steps_total of the whole run, final test MSE, the paper's seconds for this
     method, all parameters and provenance.
     """
-    if method not in RUNTIME_METHODS:
-        raise ValueError(f"runtime method must be one of {RUNTIME_METHODS}, got {method!r}")
+    m = methods.get(method, "runtime")
     target = float(settings["target_mse"])
     limit = float(settings["time_limit_s"])
     device = settings.get("device", "auto")
@@ -92,12 +89,12 @@ def time_to_target(
     dtype = settings.get("dtype", "float64")
     p = completion_problem(d, d, rank, n, seed=seed)
     watch = _Watch(p, target, limit)
-    if method == "linrfm_a0.5":
+    if m.kind == "linrfm":
         kw = {} if "max_iter" not in settings else {"max_iter": int(settings["max_iter"])}
         res = complete(
             p.Y_obs,
             p.mask,
-            alpha=0.5,
+            alpha=m.alpha,
             callback=watch,
             device=device,
             dtype=dtype,
@@ -108,7 +105,7 @@ def time_to_target(
         res = deep_linear_completion(
             p.Y_obs,
             p.mask,
-            depth=int(method[-1]),
+            depth=m.depth,
             lr=float(settings["lr"]),
             max_steps=int(settings["max_steps"]),
             check_every=int(settings["check_every"]),
