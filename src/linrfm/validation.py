@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +30,26 @@ def check_int(name: str, value: int, minimum: int = 0) -> int:
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+#: options that mean one thing in every solver, and their constraint (scikit-learn's declarative
+#: ``_parameter_constraints`` in spirit): :func:`check_params` reads it
+PARAMETERS: dict[str, Callable[[str, Any], Any]] = {
+    "alpha": check_positive,
+    "eps": check_nonnegative,
+    "ridge": check_nonnegative,
+    "max_iter": check_int,
+    "tol": check_nonnegative,
+    "log_every": check_int,
+    "lr": check_positive,
+    "seed": check_int,
+}
+
+
+def check_params(**params: Any) -> tuple[Any, ...]:
+    """Each option checked against its entry in :data:`PARAMETERS`, returned in the given order:
+    ``alpha, tol = check_params(alpha=alpha, tol=tol)``."""
+    return tuple(PARAMETERS[name](name, value) for name, value in params.items())
 
 
 def check_alphas(alphas: Sequence[float]) -> list[float]:
@@ -74,26 +95,29 @@ def check_completion_input(Y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray,
     return Y.astype(np.float64, copy=False), mask
 
 
-def check_sensing_input(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A (n, d1, d2) sensing matrices, y (n,) measurements."""
-    A = check_matrix("A", A, 3)
+def _check_design(
+    name: str, A: np.ndarray, ndim: int, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``A`` (n, ...) of ``ndim`` dimensions and y (n,), both finite, as float64."""
+    A = check_matrix(name, A, ndim)
     y = np.asarray(y, dtype=np.float64)
     if y.ndim != 1 or y.shape[0] != A.shape[0]:
-        raise ValueError(f"y must have shape ({A.shape[0]},) to match A {A.shape}, got {y.shape}")
-    check_finite("A", A)
+        raise ValueError(
+            f"y must have shape ({A.shape[0]},) to match {name} {A.shape}, got {y.shape}"
+        )
+    check_finite(name, A)
     check_finite("y", y)
     return A.astype(np.float64, copy=False), y
 
 
+def check_sensing_input(A: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A (n, d1, d2) sensing matrices, y (n,) measurements."""
+    return _check_design("A", A, 3, y)
+
+
 def check_regression_input(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """X (n, d) design matrix, y (n,) labels."""
-    X = check_matrix("X", X, 2)
-    y = np.asarray(y, dtype=np.float64)
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have shape ({X.shape[0]},) to match X {X.shape}, got {y.shape}")
-    check_finite("X", X)
-    check_finite("y", y)
-    return X.astype(np.float64, copy=False), y
+    return _check_design("X", X, 2, y)
 
 
 def check_square_init(name: str, M0: np.ndarray | None, d: int) -> np.ndarray | None:

@@ -35,7 +35,7 @@ from ..validation import (
     NonFiniteIterateError,
     check_completion_input,
     check_int,
-    check_nonnegative,
+    check_params,
     check_positive,
     check_regression_input,
 )
@@ -56,11 +56,13 @@ def _check_common(
     seed: int,
     callback: Callback | None,
     log_every: int,
-    legacy: dict[str, object],
+    max_steps: int | None,
+    stop: StopRule | None,
+    check_every: int | None,
 ) -> tuple[float, int, float, int, Callback | None, int]:
     """Validate the shared options; map the deprecated ``max_steps``, ``stop(step, estimate)`` and
-    ``check_every`` (in ``legacy``, None when not given) onto ``max_iter``, ``callback``,
-    ``log_every``."""
+    ``check_every`` (None when not given) onto ``max_iter``, ``callback``, ``log_every``."""
+    legacy = dict(max_steps=max_steps, stop=stop, check_every=check_every)
     given = {k: v for k, v in legacy.items() if v is not None}
     if given:
         new = {"max_steps": "max_iter", "stop": "callback", "check_every": "log_every"}
@@ -90,27 +92,72 @@ def _check_common(
         raise ValueError(
             f"callback must be a callable callback(state) -> bool or None, got {callback!r}"
         )
-    lr = check_positive("lr", lr)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
-    seed = check_int("seed", seed)
-    log_every = check_int("log_every", log_every, 1)
+    lr, max_iter, tol, seed = check_params(lr=lr, max_iter=max_iter, tol=tol, seed=seed)
+    log_every = check_int("log_every", log_every, 1)  # a check needs a step count ≥ 1
     return lr, max_iter, tol, seed, callback, log_every
 
 
-def _finish(
-    name: str, x: np.ndarray, step: int, converged: bool, by_callback: bool, tol: float, **kw
-) -> Result:
-    """The Result of a training run: status from how it ended."""
-    if converged:
-        status, why = Status.TOLERANCE, f"training misfit < tol = {tol:.1e}"
-    elif by_callback:
-        status, why = Status.CALLBACK, "the callback asked to stop"
-    else:
-        status, why = Status.MAX_ITER, "max_iter steps ran"
-    return Result(
-        x=x, n_iter=step, status=status, message=f"{name}: {why} after {step} steps", **kw
-    )
+class _Checks:
+    """What a training run records at each check (every ``log_every`` steps and the last): the
+    relative training misfit ‖fitted(x) − y‖/‖y‖, the relative change of x since the last check
+    (NaN at the first), seconds, the step; and whether to stop (``tol`` met, or the callback)."""
+
+    def __init__(
+        self,
+        name: str,
+        tol: float,
+        callback: Callback | None,
+        fitted: Callable[[torch.Tensor], torch.Tensor],
+        y: torch.Tensor,
+    ):
+        self.name, self.tol, self.callback, self.fitted, self.y = name, tol, callback, fitted, y
+        self.y_norm = float(torch.linalg.norm(y)) or 1.0
+        self.history = History()
+        self.steps: list[int] = []
+        self.t0 = time.perf_counter()
+        self.prev: torch.Tensor | None = None
+        self.residual = float("nan")
+        self.converged = self.by_callback = False
+
+    def __call__(self, step: int, x: torch.Tensor) -> bool:
+        """Record the check at ``step`` of the estimate ``x``; True: stop training. The callback
+        is not asked at step 0 (the initialisation)."""
+        if not bool(torch.isfinite(x).all()):
+            raise _nonfinite(self.name, step)
+        self.residual = float(torch.linalg.norm(self.fitted(x) - self.y)) / self.y_norm
+        h = self.history
+        h.residual.append(self.residual)
+        h.rel_change.append(float("nan") if self.prev is None else _rel_change(x, self.prev))
+        h.seconds.append(time.perf_counter() - self.t0)
+        self.steps.append(step)
+        log.info("%s step %d residual %.3e", self.name, step, self.residual)
+        self.prev = x.detach().clone()
+        self.converged = self.tol > 0 and self.residual < self.tol
+        if not self.converged and step > 0 and self.callback is not None:
+            self.by_callback = _ask(self.callback, step, self.residual, x)
+        return self.converged or self.by_callback
+
+    def result(self, x: np.ndarray, step: int, **extras: np.ndarray) -> Result:
+        """The Result of the run, its status from how it ended."""
+        if self.converged:
+            status, why = Status.TOLERANCE, f"training misfit < tol = {self.tol:.1e}"
+        elif self.by_callback:
+            status, why = Status.CALLBACK, "the callback asked to stop"
+        else:
+            status, why = Status.MAX_ITER, "max_iter steps ran"
+        extras = {
+            **extras,
+            "check_steps": np.asarray(self.steps),
+            "stopped_by_callback": np.array(self.by_callback),
+        }
+        return Result(
+            x=x,
+            n_iter=step,
+            status=status,
+            message=f"{self.name}: {why} after {step} steps",
+            history=self.history,
+            extras=extras,
+        )
 
 
 def _ask(callback: Callback, step: int, residual: float, x: torch.Tensor) -> bool:
@@ -249,14 +296,7 @@ def deep_linear_completion(
     Y, mask = check_completion_input(Y, mask)
     depth = check_int("depth", depth, 1)
     lr, max_iter, tol, seed, callback, log_every = _check_common(
-        name,
-        lr,
-        max_iter,
-        tol,
-        seed,
-        callback,
-        log_every,
-        dict(max_steps=max_steps, stop=stop, check_every=check_every),
+        name, lr, max_iter, tol, seed, callback, log_every, max_steps, stop, check_every
     )
     d1, d2 = Y.shape
     width = max(d1, d2) if width is None else check_int("width", width, 1)
@@ -279,7 +319,6 @@ def deep_linear_completion(
     rows = torch.as_tensor(rows_np, device=dev)
     cols = torch.as_tensor(cols_np, device=dev)
     y = as_tensor(Y[rows_np, cols_np], dev, dt)
-    y_norm = float(torch.linalg.norm(y)) or 1.0
 
     if optimizer == "rmsprop":
         opt = torch.optim.RMSprop(weights, lr=lr)
@@ -292,32 +331,16 @@ def deep_linear_completion(
             Z = W @ Z
         return Z
 
-    history = History()
-    check_steps: list[int] = []
-    t0 = time.perf_counter()
-    prev: torch.Tensor | None = None
+    checks = _Checks(name, tol, callback, lambda Z: Z[rows, cols], y)
 
-    def check(step: int) -> tuple[torch.Tensor, float]:
-        nonlocal prev
+    def check(step: int) -> bool:
         with torch.no_grad():
-            Z = end_to_end().detach()
-        if not bool(torch.isfinite(Z).all()):
-            raise _nonfinite(name, step)
-        residual = float(torch.linalg.norm(Z[rows, cols] - y)) / y_norm
-        history.residual.append(residual)
-        history.rel_change.append(float("nan") if prev is None else _rel_change(Z, prev))
-        history.seconds.append(time.perf_counter() - t0)
-        check_steps.append(step)
-        log.info("%s step %d residual %.3e", name, step, residual)
-        prev = Z.detach().clone()
-        return Z, residual
+            return checks(step, end_to_end().detach())
 
-    Z, residual = check(0)
-    converged = tol > 0 and residual < tol
-    by_callback = False
+    stop = check(0)
     step = 0
-    loss_value = float(torch.mean((Z[rows, cols] - y) ** 2))
-    while not converged and step < max_iter:
+    loss_value = checks.residual**2 * checks.y_norm**2 / len(rows_np)
+    while not stop and step < max_iter:
         opt.zero_grad()
         Z = end_to_end()
         loss = torch.mean((Z[rows, cols] - y) ** 2)
@@ -328,28 +351,11 @@ def deep_linear_completion(
         opt.step()
         step += 1
         if step % log_every == 0 or step == max_iter:
-            Z, residual = check(step)
-            loss_value = residual**2 * y_norm**2 / len(rows_np)
-            converged = tol > 0 and residual < tol
-            if not converged and callback is not None and _ask(callback, step, residual, Z):
-                by_callback = True
-                break
+            stop = check(step)
+            loss_value = checks.residual**2 * checks.y_norm**2 / len(rows_np)
     with torch.no_grad():
         Z = end_to_end().detach()
-    return _finish(
-        name,
-        to_numpy(Z),
-        step,
-        converged,
-        by_callback,
-        tol,
-        history=history,
-        extras={
-            "check_steps": np.asarray(check_steps),
-            "train_loss": np.array(loss_value),
-            "stopped_by_callback": np.array(by_callback),
-        },
-    )
+    return checks.result(to_numpy(Z), step, train_loss=np.array(loss_value))
 
 
 def diagonal_net_regression(
@@ -391,10 +397,8 @@ def diagonal_net_regression(
     callback : ``callback(state) -> bool`` with ``state.Z`` = w = w2 ⊙ w1 (d,), called every
         ``log_every`` steps; True ends training (the paper stops once the test MSE is below 1e-3).
     log_every : steps between checks (history entry, log line, ``tol``, ``callback``); ≥ 1.
-    device, dtype : torch device (None: CUDA when available, else CPU) and float64 (default) or
-        float32.
-    max_steps, stop, check_every : deprecated names of ``max_iter``, ``callback`` (as
-        ``stop(step, w)``) and ``log_every``.
+    device, dtype; max_steps, stop (as ``stop(step, w)``), check_every : as in
+        :func:`deep_linear_completion`.
 
     Returns
     -------
@@ -411,14 +415,7 @@ def diagonal_net_regression(
     name = "diagonal_net_regression"
     X, y = check_regression_input(X, y)
     lr, max_iter, tol, seed, callback, log_every = _check_common(
-        name,
-        lr,
-        max_iter,
-        tol,
-        seed,
-        callback,
-        log_every,
-        dict(max_steps=max_steps, stop=stop, check_every=check_every),
+        name, lr, max_iter, tol, seed, callback, log_every, max_steps, stop, check_every
     )
     init_var = check_positive("init_var", init_var)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
@@ -431,7 +428,6 @@ def diagonal_net_regression(
 
     Xt = as_tensor(X, dev, dt)
     yt = as_tensor(y, dev, dt)
-    y_norm = float(torch.linalg.norm(yt)) or 1.0
     use_gram = d < 2 * n
     if use_gram:
         # ∇ = (2/n)(XᵀX w − Xᵀy): one (d, d) mat-vec per step; lr folded in.
@@ -447,30 +443,11 @@ def diagonal_net_regression(
         r = torch.mv(Xt, w).sub_(yt)
         return torch.mv(XT, r)
 
-    history = History()
-    check_steps: list[int] = []
-    t0 = time.perf_counter()
-    prev: torch.Tensor | None = None
-
-    def check(step: int, w: torch.Tensor) -> float:
-        nonlocal prev
-        if not bool(torch.isfinite(w).all()):
-            raise _nonfinite(name, step)
-        residual = float(torch.linalg.norm(torch.mv(Xt, w) - yt)) / y_norm
-        history.residual.append(residual)
-        history.rel_change.append(float("nan") if prev is None else _rel_change(w, prev))
-        history.seconds.append(time.perf_counter() - t0)
-        check_steps.append(step)
-        log.info("%s step %d residual %.3e", name, step, residual)
-        prev = w.clone()
-        return residual
-
+    checks = _Checks(name, tol, callback, lambda w: torch.mv(Xt, w), yt)
     w = w1 * w2
-    residual = check(0, w)
-    converged = tol > 0 and residual < tol
-    by_callback = False
+    stop = checks(0, w)
     step = 0
-    while not converged and step < max_iter:
+    while not stop and step < max_iter:
         g = scaled_grad(w)
         tmp = g * w2
         w2.addcmul_(g, w1, value=-1.0)
@@ -478,26 +455,13 @@ def diagonal_net_regression(
         w = w1 * w2
         step += 1
         if step % log_every == 0 or step == max_iter:
-            residual = check(step, w)
-            converged = tol > 0 and residual < tol
-            if not converged and callback is not None and _ask(callback, step, residual, w):
-                by_callback = True
-                break
+            stop = checks(step, w)
         elif not bool(torch.isfinite(w.sum())):
             raise _nonfinite(name, step)
-    return _finish(
-        name,
+    return checks.result(
         to_numpy(w),
         step,
-        converged,
-        by_callback,
-        tol,
-        history=history,
-        extras={
-            "w1": to_numpy(w1),
-            "w2": to_numpy(w2),
-            "check_steps": np.asarray(check_steps),
-            "train_loss": np.array(residual**2 * y_norm**2 / n),
-            "stopped_by_callback": np.array(by_callback),
-        },
+        w1=to_numpy(w1),
+        w2=to_numpy(w2),
+        train_loss=np.array(checks.residual**2 * checks.y_norm**2 / n),
     )

@@ -29,17 +29,16 @@ from ..result import Callback, IterationState, Result
 from ..validation import (
     check_completion_input,
     check_int,
-    check_nonnegative,
-    check_positive,
+    check_params,
     check_square_init,
 )
 from . import _driver
 from ._driver import Step
 from .anderson import Anderson
-from .defaults import DEFAULT_ANDERSON, DEFAULT_MAX_ITER, DEFAULT_TOL
 from .kernels import DenseKernel
 from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, LowRankKernel
 from .observed import DEFAULT_CHUNK_ELEMENTS, Observed
+from .options import DEFAULT_ANDERSON, DEFAULT_MAX_ITER, DEFAULT_TOL, CompletionOptions
 from .schedule import Ridge, RidgeRule, SpectralRidge, SpectralRule, make_rule, resolve_ridge
 
 KERNELS = ("auto", "dense", "lowrank")
@@ -190,54 +189,25 @@ def _solve(
     obs: Observed,
     y: torch.Tensor,
     which: str,
-    *,
-    alpha: float,
-    ridge: float | SpectralRidge,
-    eps: float,
-    max_iter: int,
-    tol: float,
-    replace: bool,
-    M0: torch.Tensor | None,
-    svd_free: bool,
-    memory: int,
+    o: CompletionOptions,
     callback: Callback | None,
-    log_every: int,
-    chunk_elements: int,
     name: str,
-):
-    """Run Algorithm 1 on Ω = ``obs`` with the ``which`` kernel; (map, driver outcome)."""
-    rule = make_rule(ridge, obs.d1, obs.d2, obs.n, alpha, eps)
+) -> tuple[Algorithm1, _driver.Outcome]:
+    """Run Algorithm 1 on Ω = ``obs`` (observed values ``y``, row-major) with the ``which``
+    kernel; the map (its final iterate and extras) and the driver's outcome."""
+    rule = make_rule(o.ridge, obs.d1, obs.d2, obs.n, o.alpha, o.eps)
     if which == "lowrank":
-        kernel = LowRankKernel(
-            obs,
-            y,
-            alpha=alpha,
-            eps=eps,
-            rule=rule,
-            chunk_elements=chunk_elements,
-            memory=memory,
-            solver=name,
-        )
+        kernel = LowRankKernel(obs, y, o, rule, solver=name)
     else:
-        kernel = DenseKernel(
-            obs,
-            y,
-            alpha=alpha,
-            eps=eps,
-            svd_free=svd_free,
-            replace=replace,
-            M0=M0,
-            chunk_elements=chunk_elements,
-            solver=name,
-        )
-    f = Algorithm1(kernel, rule, memory)
+        kernel = DenseKernel(obs, y, o, solver=name)
+    f = Algorithm1(kernel, rule, o.memory)
     out = _driver.run(
         name,
         f,
-        max_iter=max_iter,
-        tol=tol,
+        max_iter=o.max_iter,
+        tol=o.tol,
         callback=callback,
-        log_every=log_every,
+        log_every=o.log_every,
         certificate=f.certificate,
     )
     return f, out
@@ -338,11 +308,10 @@ def complete(
                 return user_callback(state.transposed())
 
     d1, d2 = Y.shape
-    alpha = check_positive("alpha", alpha)
+    alpha, eps, max_iter, tol, log_every = check_params(
+        alpha=alpha, eps=eps, max_iter=max_iter, tol=tol, log_every=log_every
+    )
     ridge = resolve_ridge(ridge)
-    eps = check_nonnegative("eps", eps)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
     M0 = check_square_init("M0", M0, d2)
     if method not in METHODS:
         raise ValueError(f"method must be 'auto', 'svd_free' or 'eigh', got {method!r}")
@@ -350,35 +319,24 @@ def complete(
     memory = resolve_anderson(anderson, isinstance(ridge, SpectralRidge))
     which = choose_kernel(mask, ridge, kernel, M0=M0, replace=replace)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
-    obs = Observed.from_mask(mask, dev)
-    f, out = _solve(
-        obs,
-        as_tensor(Y[mask], dev, dt),
-        which,
-        alpha=alpha,
-        ridge=ridge,
-        eps=eps,
-        max_iter=max_iter,
-        tol=tol,
+    o = CompletionOptions(
+        alpha,
+        ridge,
+        eps,
+        max_iter,
+        tol,
+        log_every,
+        chunk_elements,
+        memory,
         replace=replace,
-        M0=None if M0 is None else as_tensor(M0, dev, dt),
         svd_free=svd_free,
-        memory=memory,
-        callback=callback,
-        log_every=log_every,
-        chunk_elements=chunk_elements,
-        name="linrfm.complete",
+        M0=None if M0 is None else as_tensor(M0, dev, dt),
     )
+    obs = Observed.from_mask(mask, dev)
+    f, out = _solve(obs, as_tensor(Y[mask], dev, dt), which, o, callback, "linrfm.complete")
     Z = f.kernel.numpy(f.Z)
     extras = {**f.extras(), "kernel": which, "features": "rows" if transposed else "columns"}
-    return Result(
-        x=np.ascontiguousarray(Z.T) if transposed else Z,
-        n_iter=out.n_iter,
-        status=out.status,
-        message=out.message,
-        history=out.history,
-        extras=extras,
-    )
+    return _driver.result(out, np.ascontiguousarray(Z.T) if transposed else Z, extras)
 
 
 def check_entries(
@@ -434,10 +392,9 @@ def complete_lowrank(
     ``x`` (= ``factors``; ``Z`` is None) is a :class:`~linrfm.solvers.lowrank.LowRankCompletion`
     (``.entries(i, j)``, ``.dense()``), ``extras`` "ridge", "rank" and "tail" as ``complete``."""
     rows, cols, values, (d1, d2) = check_entries(rows, cols, values, shape)
-    alpha = check_positive("alpha", alpha)
-    eps = check_nonnegative("eps", eps)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
+    alpha, eps, max_iter, tol, log_every = check_params(
+        alpha=alpha, eps=eps, max_iter=max_iter, tol=tol, log_every=log_every
+    )
     if isinstance(ridge, str):
         if ridge != "auto":
             raise ValueError(
@@ -451,30 +408,8 @@ def complete_lowrank(
         )
     memory = resolve_anderson(anderson, True)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
+    o = CompletionOptions(alpha, ridge, eps, max_iter, tol, log_every, chunk_elements, memory)
     obs = Observed(rows, cols, (d1, d2), dev)
-    f, out = _solve(
-        obs,
-        as_tensor(values, dev, dt)[obs.order],
-        "lowrank",
-        alpha=alpha,
-        ridge=ridge,
-        eps=eps,
-        max_iter=max_iter,
-        tol=tol,
-        replace=True,
-        M0=None,
-        svd_free=False,
-        memory=memory,
-        callback=callback,
-        log_every=log_every,
-        chunk_elements=chunk_elements,
-        name="linrfm.complete_lowrank",
-    )
-    return Result(
-        x=f.kernel.factors(f.Z),
-        n_iter=out.n_iter,
-        status=out.status,
-        message=out.message,
-        history=out.history,
-        extras=f.extras(),
-    )
+    y = as_tensor(values, dev, dt)[obs.order]
+    f, out = _solve(obs, y, "lowrank", o, callback, "linrfm.complete_lowrank")
+    return _driver.result(out, f.kernel.factors(f.Z), f.extras())

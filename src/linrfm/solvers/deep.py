@@ -23,8 +23,7 @@ from ..result import Callback, Result
 from ..validation import (
     check_alphas,
     check_completion_input,
-    check_int,
-    check_nonnegative,
+    check_params,
     check_sensing_input,
 )
 from . import _driver
@@ -108,10 +107,9 @@ def deep_sense(
     (final layer matrices)."""
     A, y = check_sensing_input(A, y)
     alphas = check_alphas(alphas)
-    eps = check_nonnegative("eps", eps)
-    ridge = check_nonnegative("ridge", ridge)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
+    eps, ridge, max_iter, tol, log_every = check_params(
+        eps=eps, ridge=ridge, max_iter=max_iter, tol=tol, log_every=log_every
+    )
     n, d1, d2 = A.shape
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     At, yt = as_tensor(A, dev, dt), as_tensor(y, dev, dt)
@@ -152,10 +150,9 @@ def deep_complete(
     A row with no observations is predicted as zero."""
     Y, mask = check_completion_input(Y, mask)
     alphas = check_alphas(alphas)
-    eps = check_nonnegative("eps", eps)
-    ridge = check_nonnegative("ridge", ridge)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
+    eps, ridge, max_iter, tol, log_every = check_params(
+        eps=eps, ridge=ridge, max_iter=max_iter, tol=tol, log_every=log_every
+    )
     d1, d2 = Y.shape
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     rs = RowSolver(mask, dev, dt)

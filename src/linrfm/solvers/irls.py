@@ -18,8 +18,7 @@ import numpy as np
 from ..result import History, Result, Status
 from ..validation import (
     NonFiniteIterateError,
-    check_int,
-    check_nonnegative,
+    check_params,
     check_sensing_input,
 )
 
@@ -49,9 +48,7 @@ def irls(
     A, y = check_sensing_input(A, y)
     if not np.isfinite(p) or p >= 2:
         raise ValueError(f"p must be a finite number < 2, got {p!r}")
-    eps = check_nonnegative("eps", eps)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
+    eps, max_iter, tol = check_params(eps=eps, max_iter=max_iter, tol=tol)
     if not 0 < eps_decay <= 1:
         raise ValueError(f"eps_decay must lie in (0, 1], got {eps_decay!r}")
     n, d1, d2 = A.shape

@@ -28,6 +28,7 @@ from ..matfun import feature_kernel
 from ._driver import check_finite, relative_change
 from .anderson import Anderson
 from .observed import Observed
+from .options import CompletionOptions
 from .rowsolve import RowSolver
 from .schedule import RidgeRule, Spectrum
 
@@ -61,33 +62,64 @@ class RitzTracker:
         return theta.flip(0), Q @ S.flip(1)
 
 
-class DenseKernel:
-    """K_t = (G_t + εI)^{2α} as a dense (d2, d2) matrix; K_0 = M_0ᵀM_0 (identity for M_0 None).
+class Kernel:
+    """What both kernels hold: Ω (``obs``), the observed values ``y`` (n,) in Ω's row-major order,
+    the options, and the solver's name for messages. The methods are the interface of the module
+    docstring."""
 
-    ``y`` (n,): the observed entries in Ω's row-major order."""
+    name: str
+
+    def __init__(self, obs: Observed, y: torch.Tensor, o: CompletionOptions, solver: str):
+        self.obs, self.y, self.o, self.solver = obs, y, o, solver
+        self.y_norm = float(torch.linalg.norm(y)) or 1.0
+
+    def spectrum(self) -> Spectrum:
+        """What the ridge schedule may read of K_t and G_t."""
+        raise NotImplementedError
+
+    def update(self, t: int, X) -> None:
+        """Step 2: the AGOP G_t of the iterate X and the new K_t."""
+        raise NotImplementedError
+
+    def regress(self, t: int, lam: float, rule: RidgeRule):
+        """Step 1 with K_t + λI: (Z_t, relative residual on Ω before re-imposing it)."""
+        raise NotImplementedError
+
+    def change(self, Z, X) -> float:
+        """The relative change of the iterate that the tolerance test reads."""
+        raise NotImplementedError
+
+    def mix(self, mixer: Anderson, X, Z):
+        """The next AGOP's iterate: the Anderson mixture of the last map values."""
+        raise NotImplementedError
+
+    def restart(self, Z):
+        """The next AGOP's iterate when not mixing: Z itself."""
+        raise NotImplementedError
+
+    def numpy(self, Z) -> np.ndarray:
+        """Z as a dense (d1, d2) numpy array."""
+        raise NotImplementedError
+
+    def entries(self, Z) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+        """A reader of Z's entries that does not form Z, where the kernel has one."""
+        return None
+
+    def extras(self) -> dict[str, np.ndarray]:
+        """Kernel-specific arrays for ``Result.extras``."""
+        return {}
+
+
+class DenseKernel(Kernel):
+    """K_t = (G_t + εI)^{2α} as a dense (d2, d2) matrix; K_0 = M_0ᵀM_0 (identity for M_0 None)."""
 
     name = "dense"
 
-    def __init__(
-        self,
-        obs: Observed,
-        y: torch.Tensor,
-        *,
-        alpha: float,
-        eps: float,
-        svd_free: bool,
-        replace: bool,
-        M0: torch.Tensor | None,
-        chunk_elements: int,
-        solver: str = "linrfm.complete",
-    ):
-        self.obs, self.y = obs, y
-        self.alpha, self.eps, self.svd_free, self.replace = alpha, eps, svd_free, replace
-        self.solver = solver
-        self.rows = RowSolver(obs, y.device, y.dtype, chunk_elements=chunk_elements)
-        self.y_norm = float(torch.linalg.norm(y)) or 1.0
-        d2 = obs.d2
-        self.K = torch.eye(d2, dtype=y.dtype, device=y.device) if M0 is None else M0.T @ M0
+    def __init__(self, obs: Observed, y: torch.Tensor, o: CompletionOptions, solver: str):
+        super().__init__(obs, y, o, solver)
+        self.rows = RowSolver(obs, y.device, y.dtype, chunk_elements=o.chunk_elements)
+        eye = torch.eye(obs.d2, dtype=y.dtype, device=y.device)
+        self.K = eye if o.M0 is None else o.M0.T @ o.M0
         self.G: torch.Tensor | None = None
         self.X: torch.Tensor | None = None
         self._ritz: RitzTracker | None = None
@@ -116,7 +148,7 @@ class DenseKernel:
         """G_t = XᵀX/d1, K_t = φ(G_t)² (products only when 2α is an integer)."""
         self.X = X
         self.G = (X.T @ X) / self.obs.d1
-        self.K = feature_kernel(self.G, self.alpha, self.eps, self.svd_free)
+        self.K = feature_kernel(self.G, self.o.alpha, self.o.eps, self.o.svd_free)
         check_finite(self.solver, t, self.K)
 
     def regress(self, t: int, lam: float, rule: RidgeRule) -> tuple[torch.Tensor, float]:
@@ -125,7 +157,7 @@ class DenseKernel:
         check_finite(self.solver, t, gamma)
         Z = self.rows.predict(gamma, self.K)
         residual = float(torch.linalg.norm(self.obs.gather(Z) - self.y)) / self.y_norm
-        if self.replace:
+        if self.o.replace:
             Z[self.obs.rows, self.obs.cols] = self.y
         check_finite(self.solver, t, Z)
         return Z, residual
@@ -144,9 +176,6 @@ class DenseKernel:
 
     def numpy(self, Z: torch.Tensor) -> np.ndarray:
         return to_numpy(Z)
-
-    def entries(self, Z: torch.Tensor) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
-        return None
 
     def extras(self) -> dict[str, np.ndarray]:
         """The last K_t, on which the returned Z is the regression."""

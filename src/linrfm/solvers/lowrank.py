@@ -41,7 +41,9 @@ from .._backend import to_numpy
 from ..matfun import kernel_eigenvalues
 from ._driver import check_finite
 from .anderson import Anderson
+from .kernels import Kernel
 from .observed import Observed, spd_solve
+from .options import CompletionOptions
 from .schedule import SpectralRule, Spectrum
 
 #: columns of the Gaussian sketch on which the Anderson weights are fitted
@@ -137,28 +139,17 @@ def top_eigenpairs(
     return sig.square() / d1, Q @ Bt.T
 
 
-class LowRankKernel:
+class LowRankKernel(Kernel):
     """K_t ≈ Φ_t Φ_tᵀ on the top eigenpairs of G_t (module docstring); K_0 = I, features on the
-    columns, ``replace`` always. ``y`` (n,): the observed entries in Ω's row-major order; ``rule``
-    the :class:`SpectralRule` whose rank estimate sets the truncation."""
+    columns, ``replace`` always; ``rule`` the :class:`SpectralRule` whose rank estimate sets the
+    truncation."""
 
     name = "lowrank"
 
     def __init__(
-        self,
-        obs: Observed,
-        y: torch.Tensor,
-        *,
-        alpha: float,
-        eps: float,
-        rule: SpectralRule,
-        chunk_elements: int,
-        memory: int,
-        solver: str = "linrfm.complete",
+        self, obs: Observed, y: torch.Tensor, o: CompletionOptions, rule: SpectralRule, solver: str
     ):
-        self.obs, self.y, self.alpha, self.eps, self.solver = obs, y, alpha, eps, solver
-        self.memory = memory
-        self.y_norm = float(torch.linalg.norm(y)) or 1.0
+        super().__init__(obs, y, o, solver)
         d1, d2 = obs.shape
         dev, dt = y.device, y.dtype
         self.q_cap = max(rule.q, min(d2 // 2, MAX_BLOCK))
@@ -166,7 +157,7 @@ class LowRankKernel:
         q = min(max(rule.q, (1 + MARGIN_PER_RANK) * rule.r_max + 1 + rule.oversample), self.q_cap)
         self.blocks = [
             tuple(torch.as_tensor(a, device=dev) for a in (b.rows, b.cols, b.pos, b.valid))
-            for b in obs.padded(chunk_elements, width=q)
+            for b in obs.padded(o.chunk_elements, width=q)
         ]
         self.gen = torch.Generator(device=dev).manual_seed(0)
         self.Q = torch.randn(d2, q, generator=self.gen, device=dev, dtype=dt)
@@ -197,7 +188,7 @@ class LowRankKernel:
         """The top eigenpairs (g, U) of G_t = XᵀX/d1 from the carried block; f = (g + ε)^{2α}."""
         self.X = X
         self.g, self.U = top_eigenpairs(X, self.Q, self.obs.d1)
-        self.f = kernel_eigenvalues(self.g, self.alpha, self.eps)
+        self.f = kernel_eigenvalues(self.g, self.o.alpha, self.o.eps)
 
     def regress(self, t: int, lam: float, rule: SpectralRule) -> tuple[FactoredIterate, float]:
         """The ridge regressions on Φ = U_k diag(f_k)^{1/2}; Z = P Φᵀ + S (S re-imposes Y_Ω)."""
@@ -234,7 +225,7 @@ class LowRankKernel:
     def mix(self, mixer: Anderson, X: FactoredIterate, Z: FactoredIterate) -> FactoredIterate:
         """Anderson weights fitted on the sketches X·Ω, Z·Ω; the combination in factored form."""
         self.x_sketch = mixer.step(self.x_sketch, Z.mm(self.sketch))
-        self.maps = [*self.maps, Z][-(self.memory + 1) :]
+        self.maps = [*self.maps, Z][-(self.o.memory + 1) :]
         if mixer.gamma is not None:
             Z = combine(self.maps[-(mixer.gamma.numel() + 1) :], mixer.gamma, self.y)
         self.x2 = Z.fro2()
@@ -255,9 +246,6 @@ class LowRankKernel:
 
     def entries(self, Z: FactoredIterate) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
         return self.factors(Z).entries
-
-    def extras(self) -> dict[str, np.ndarray]:
-        return {}
 
 
 def ridge_rows(

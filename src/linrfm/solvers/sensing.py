@@ -20,9 +20,7 @@ from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..matfun import min_norm_solve, sym_power
 from ..result import Callback, Result
 from ..validation import (
-    check_int,
-    check_nonnegative,
-    check_positive,
+    check_params,
     check_sensing_input,
     check_square_init,
 )
@@ -79,11 +77,9 @@ def sense(
     every Z_t, so the iterates can be compared with IRLS-p step by step (Appendix A).
     """
     A, y = check_sensing_input(A, y)
-    alpha = check_positive("alpha", alpha)
-    ridge = check_nonnegative("ridge", ridge)
-    eps = check_nonnegative("eps", eps)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
+    alpha, ridge, eps, max_iter, tol, log_every = check_params(
+        alpha=alpha, ridge=ridge, eps=eps, max_iter=max_iter, tol=tol, log_every=log_every
+    )
     n, d1, d2 = A.shape
     M0 = check_square_init("M0", M0, d2)
     dev, dt = resolve_device(device), resolve_dtype(dtype)

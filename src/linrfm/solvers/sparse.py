@@ -18,9 +18,7 @@ from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..matfun import min_norm_solve
 from ..result import Callback, Result
 from ..validation import (
-    check_int,
-    check_nonnegative,
-    check_positive,
+    check_params,
     check_regression_input,
 )
 from . import _driver
@@ -48,11 +46,9 @@ def sparse_regression(
     ``tol > 0`` stops when ||β_t − β_{t−1}|| / ||β_{t−1}|| < tol.
     """
     X, y = check_regression_input(X, y)
-    alpha = check_positive("alpha", alpha)
-    ridge = check_nonnegative("ridge", ridge)
-    eps = check_nonnegative("eps", eps)
-    max_iter = check_int("max_iter", max_iter)
-    tol = check_nonnegative("tol", tol)
+    alpha, ridge, eps, max_iter, tol, log_every = check_params(
+        alpha=alpha, ridge=ridge, eps=eps, max_iter=max_iter, tol=tol, log_every=log_every
+    )
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     Xt, yt = as_tensor(X, dev, dt), as_tensor(y, dev, dt)
     n, d = X.shape
