@@ -25,6 +25,7 @@ import logging
 import time
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -56,16 +57,17 @@ def _check_common(
     seed: int,
     callback: Callback | None,
     log_every: int,
-    max_steps: int | None,
-    stop: StopRule | None,
-    check_every: int | None,
+    deprecated: dict[str, Any],
 ) -> tuple[float, int, float, int, Callback | None, int]:
     """Validate the shared options; map the deprecated ``max_steps``, ``stop(step, estimate)`` and
-    ``check_every`` (None when not given) onto ``max_iter``, ``callback``, ``log_every``."""
-    legacy = dict(max_steps=max_steps, stop=stop, check_every=check_every)
-    given = {k: v for k, v in legacy.items() if v is not None}
+    ``check_every`` (the ``**deprecated`` keywords) onto ``max_iter``, ``callback``,
+    ``log_every``."""
+    new = {"max_steps": "max_iter", "stop": "callback", "check_every": "log_every"}
+    unknown = sorted(set(deprecated) - set(new))
+    if unknown:
+        raise TypeError(f"{name}() got an unexpected keyword argument {unknown[0]!r}")
+    given = {k: v for k, v in deprecated.items() if v is not None}
     if given:
-        new = {"max_steps": "max_iter", "stop": "callback", "check_every": "log_every"}
         warnings.warn(
             f"{name}: {', '.join(f'{k}= is now {new[k]}=' for k in given)}; the old names go "
             "in the next release",
@@ -224,9 +226,7 @@ def deep_linear_completion(
     optimizer: str = "group_rmsprop",
     device: str | torch.device | None = None,
     dtype: object = None,
-    max_steps: int | None = None,
-    stop: StopRule | None = None,
-    check_every: int | None = None,
+    **deprecated: Any,
 ) -> Result:
     """Deep linear network (deep matrix factorization) for completing the (d1, d2) matrix ``Y``.
 
@@ -296,7 +296,7 @@ def deep_linear_completion(
     Y, mask = check_completion_input(Y, mask)
     depth = check_int("depth", depth, 1)
     lr, max_iter, tol, seed, callback, log_every = _check_common(
-        name, lr, max_iter, tol, seed, callback, log_every, max_steps, stop, check_every
+        name, lr, max_iter, tol, seed, callback, log_every, deprecated
     )
     d1, d2 = Y.shape
     width = max(d1, d2) if width is None else check_int("width", width, 1)
@@ -371,9 +371,7 @@ def diagonal_net_regression(
     log_every: int = 100,
     device: str | torch.device | None = None,
     dtype: object = None,
-    max_steps: int | None = None,
-    stop: StopRule | None = None,
-    check_every: int | None = None,
+    **deprecated: Any,
 ) -> Result:
     """Depth-2 linear diagonal network f(x) = xᵀ(w2 ⊙ w1) trained by full-batch gradient descent.
 
@@ -415,7 +413,7 @@ def diagonal_net_regression(
     name = "diagonal_net_regression"
     X, y = check_regression_input(X, y)
     lr, max_iter, tol, seed, callback, log_every = _check_common(
-        name, lr, max_iter, tol, seed, callback, log_every, max_steps, stop, check_every
+        name, lr, max_iter, tol, seed, callback, log_every, deprecated
     )
     init_var = check_positive("init_var", init_var)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
