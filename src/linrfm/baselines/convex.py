@@ -6,8 +6,8 @@ minimizing nuclear-norm [ℓ1-norm], we utilized the CVXPY library").
 Default solvers: SCS (first-order, tolerances tightened to 1e-7) for the nuclear norm SDP, as Arora
 et al. 2019 did; CLARABEL (interior point, its default tolerances 1e-8; tighter ones make it report
 ``optimal_inaccurate`` more often without a better solution) for the ℓ1 linear program. CLARABEL
-also solves the SDP accurately but treats the (d1 + d2)-dimensional PSD cone densely: already ~7 s
-for 30 × 40 and out of reach for the paper's 100 × 100. ``solver`` picks any installed CVXPY solver
+also solves the SDP accurately but treats the (d1 + d2)-dimensional PSD cone densely, out of reach
+for the paper's 100 × 100 (docs/design.md). ``solver`` picks any installed CVXPY solver
 by name; ``solver_options`` is passed to ``Problem.solve`` and replaces the defaults below.
 """
 

@@ -24,8 +24,8 @@ from .observed import DEFAULT_CHUNK_ELEMENTS, Observed, PaddedRows, spd_solve
 
 GATHER_CACHE_ENTRIES = 1 << 27  # gather positions kept across iterations (1 GiB of int64)
 # Z = C K as a dense GEMM when C holds at least this fraction of nonzeros: a GEMM runs ~30× more
-# flop/s than the sparse–dense product (measured on CPU: 137 vs 4.5 GFLOP/s at d = 5000), so it
-# wins from about 1/30 of the entries on (a fixed rule: the same path, and numbers, everywhere).
+# flop/s than the sparse–dense product on CPU (docs/design.md); a fixed rule, so the same path,
+# and numbers, everywhere.
 DENSE_PREDICT_DENSITY = 1 / 30
 
 __all__ = ["DEFAULT_CHUNK_ELEMENTS", "RowSolver"]

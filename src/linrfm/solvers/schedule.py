@@ -33,9 +33,7 @@ class RidgeDecay:
     """λ_t = max(floor, start · factor^t) · mean(diag K_t) (the default before ``SpectralRidge``).
 
     For alpha = 1/2 the test error follows λ_t down, and a decay faster than the iterates can follow
-    stalls IRLS-0 for good (measured: 0.99 per step recovers 60×80 rank 3 but stalls at 5e-2 on
-    200×300 rank 5; 0.995 recovers both; adaptive rules that shrink λ when the iterate stops moving
-    stall too, since stagnation looks like convergence). The floor is reached after
+    stalls IRLS-0 for good (measurements: docs/design.md). The floor is reached after
     ln(floor/start)/ln(factor) ≈ 3700 iterations with the defaults.
     """
 
@@ -79,23 +77,20 @@ class SpectralRidge:
     scale); from t = 2 on λ_t never increases (it is also capped by λ_{t−1} at the floor, whose
     scale drifts with K_t).
 
-    Why each part (measured on 100×100 to 500×500 rank 5; see README):
+    Why each part (the measurements behind each: docs/design.md):
 
     - λ at g_{r+1}, the top of the bulk: a λ well below it lets spurious directions grow and stalls
-      the iteration; well above it (10×) freezes it. Between 0.3× and 3× the iteration count
-      hardly changes: the error contracts at the iteration's own (linear) rate.
+      the iteration; well above it freezes it.
     - κ while no gap is clear: a rank estimate below the true rank puts λ on a signal eigenvalue,
-      a stationary point of the smoothed problem that the min-rule alone never leaves (100×100
-      rank 5 from 1500 observations: 3 of 5 draws stuck). κ = 0.01 forces λ below it (κ = 0.03
-      stalls); once the gap is clear, κ = 0 (forcing λ below g_{r+1} there slows the end phase).
+      a stationary point of the smoothed problem that the min-rule alone never leaves; κ forces λ
+      below it. Once the gap is clear, κ = 0.
     - the floor keeps every K[S_i, S_i] + λI positive definite in floating point (at least 100
       machine epsilons).
 
     ``certified`` (the solver stops) once the tail energy of the iterate,
     τ_t = (tr G_t − Σ_{k ≤ r̂} g_k) / tr G_t = ‖X − [X]_r̂‖²_F / ‖X‖²_F, is at most ``tail_tol``:
     X then lies within √τ_t ‖X‖_F of a rank-r̂ matrix that fits the observed entries to the same
-    accuracy. Measured: relative test error ≈ 5–50 · √τ_t (τ = 1e-14: 4e-7 to 2e-6). ``done`` (the
-    solver may stop on its ``tol``) once λ sits at its floor.
+    accuracy. ``done`` (the solver may stop on its ``tol``) once λ sits at its floor.
 
     The schedule reads the top q = r_max + 1 + ``oversample`` eigenvalues of G_t from the kernel
     (:class:`Spectrum`; the dense kernel tracks them by Rayleigh–Ritz on a block carried across
