@@ -22,7 +22,7 @@ import numpy as np
 
 from linrfm.baselines import deep_linear_completion, nuclear_norm_completion
 from linrfm.data import CompletionProblem, completion_problem
-from linrfm.protocols import honest_protocol, paper_protocol
+from linrfm.protocols import TestErrorWatch, honest_protocol, paper_protocol
 
 from .. import methods
 from .rows import annotate
@@ -67,21 +67,20 @@ def _nuclear_rows(p: CompletionProblem, s: dict[str, Any]) -> list[dict[str, Any
 
 
 def _net_rows(p: CompletionProblem, depth: int, seed: int, s: dict[str, Any]) -> list[dict]:
-    test = ~p.mask
     target = float(s["target_mse"])
-
-    def below_target(step: int, Z: np.ndarray) -> bool:
-        return float(np.mean((Z[test] - p.Y_true[test]) ** 2)) < target
-
+    below_target = TestErrorWatch.on_unobserved(p.Y_true, p.mask, target=target, stop_below=True)
     common = dict(
         depth=depth,
         lr=float(s["lr"]),
-        max_steps=int(s["max_steps"]),
+        max_iter=int(s["max_steps"]),
         seed=seed,
-        check_every=int(s["check_every"]),
+        log_every=int(s["check_every"]),
     )
     rows = []
-    for proto, kw in (("paper", dict(stop=below_target)), ("honest", dict(tol=float(s["tol"])))):
+    for proto, kw in (
+        ("paper", dict(callback=below_target)),
+        ("honest", dict(tol=float(s["tol"]))),
+    ):
         t0 = time.perf_counter()
         res = deep_linear_completion(p.Y_obs, p.mask, **common, **kw)
         rows.append(_row(p, proto, res.Z, res.n_iter, time.perf_counter() - t0))

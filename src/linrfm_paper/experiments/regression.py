@@ -38,6 +38,7 @@ import numpy as np
 
 from linrfm.baselines import diagonal_net_regression, l1_regression
 from linrfm.data import RegressionProblem, sparse_regression_problem
+from linrfm.result import IterationState
 from linrfm.solvers.sparse import sparse_regression
 
 from .. import methods
@@ -93,18 +94,21 @@ def _diag_net_rows(p: RegressionProblem, seed: int, s: dict[str, Any]) -> list[d
     else:
         test_mse = p.test_mse
 
-    def below_target(step: int, w: np.ndarray) -> bool:
-        return test_mse(w) < target
+    def below_target(state: IterationState) -> bool:
+        return test_mse(state.Z) < target
 
     common = dict(
         lr=float(s["lr"]),
         init_var=float(s["init_var"]),
-        max_steps=int(s["max_steps"]),
-        check_every=int(s["check_every"]),
+        max_iter=int(s["max_steps"]),
+        log_every=int(s["check_every"]),
         seed=seed,
     )
     rows = []
-    for proto, kw in (("paper", dict(stop=below_target)), ("honest", dict(tol=float(s["tol"])))):
+    for proto, kw in (
+        ("paper", dict(callback=below_target)),
+        ("honest", dict(tol=float(s["tol"]))),
+    ):
         t0 = time.perf_counter()
         res = diagonal_net_regression(p.X, p.y, **common, **kw)
         rows.append(_row(p, proto, res.w, res.n_iter, time.perf_counter() - t0))

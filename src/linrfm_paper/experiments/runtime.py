@@ -16,12 +16,12 @@ import logging
 import time
 from typing import Any
 
-import numpy as np
 import torch
 
 from linrfm._backend import resolve_device
 from linrfm.baselines import deep_linear_completion
-from linrfm.data import CompletionProblem, completion_problem
+from linrfm.data import completion_problem
+from linrfm.protocols import TestErrorWatch
 from linrfm.solvers.completion import complete
 
 from .. import methods
@@ -34,33 +34,6 @@ PAPER_SECONDS = {"linrfm_a0.5": 559.0, "dln2": 5095.0, "dln3": 1779.0}
 #: The runtime methods and their labels (re-exported from :mod:`linrfm_paper.methods`).
 RUNTIME_METHODS = methods.FAMILIES["runtime"]
 LABELS = methods.labels("runtime")
-
-
-class _Watch:
-    """Records the first time (own time excluded) and step at which test MSE < target."""
-
-    def __init__(self, p: CompletionProblem, target: float, time_limit_s: float) -> None:
-        self.p, self.target, self.limit = p, target, time_limit_s
-        self.t0 = time.perf_counter()
-        self.own = 0.0  # seconds spent inside the watcher
-        self.seconds: float | None = None
-        self.step: int | None = None
-        self.last_mse = float("nan")
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.t0 - self.own
-
-    def __call__(self, step: int, Z: np.ndarray) -> bool:
-        now = self.elapsed()
-        start = time.perf_counter()
-        self.last_mse = self.p.test_mse(Z)
-        if self.seconds is None and self.last_mse < self.target:
-            self.seconds, self.step = now, step
-            log.info(
-                "step %d: test MSE %.3e < %g after %.2f s", step, self.last_mse, self.target, now
-            )
-        self.own += time.perf_counter() - start
-        return now > self.limit
 
 
 def time_to_target(
@@ -88,7 +61,7 @@ def time_to_target(
     device = None if device == "auto" else device
     dtype = settings.get("dtype", "float64")
     p = completion_problem(d, d, rank, n, seed=seed)
-    watch = _Watch(p, target, limit)
+    watch = TestErrorWatch.on_unobserved(p.Y_true, p.mask, target=target, time_limit=limit)
     if m.kind == "linrfm":
         kw = {} if "max_iter" not in settings else {"max_iter": int(settings["max_iter"])}
         res = complete(
@@ -107,15 +80,15 @@ def time_to_target(
             p.mask,
             depth=m.depth,
             lr=float(settings["lr"]),
-            max_steps=int(settings["max_steps"]),
-            check_every=int(settings["check_every"]),
+            max_iter=int(settings["max_steps"]),
+            log_every=int(settings["check_every"]),
             seed=seed,
             device=device,
             dtype=dtype,
-            stop=lambda step, Z: watch(step, Z) or watch.seconds is not None,
+            callback=lambda state: watch(state) or watch.reached,
         )
     total = watch.elapsed()
-    reached = watch.seconds is not None
+    reached = watch.reached
     log.info(
         "%s d=%d r=%d n=%d seed=%d: reached=%s seconds_to_target=%s total=%.2f s steps=%d",
         method,
@@ -124,7 +97,7 @@ def time_to_target(
         n,
         seed,
         reached,
-        watch.seconds,
+        watch.seconds_target,
         total,
         res.n_iter,
     )
@@ -138,8 +111,8 @@ def time_to_target(
         "target_mse": target,
         "time_limit_s": limit,
         "reached": reached,
-        "seconds_to_target": watch.seconds if reached else float("nan"),
-        "steps_to_target": watch.step if reached else float("nan"),
+        "seconds_to_target": watch.seconds_target if reached else float("nan"),
+        "steps_to_target": watch.t_target if reached else float("nan"),
         "seconds_total": total,
         "steps_total": res.n_iter,
         "test_mse": p.test_mse(res.Z),
