@@ -32,10 +32,12 @@ def rows():
         relative_test_error=p.relative_test_error(res.Z),
         n_iter=res.n_iter,
         converged=res.converged,
+        status=str(res.status),
+        kernel=res.extras["kernel"],
         seconds=seconds,
         **provenance(),
     )
-    logging.info("done: %s", row)
+    logging.info("%s; row: %s", res.message, row)
     return [row]
 
 
