@@ -87,21 +87,24 @@ def test_benchmark_rules_run_at_smoke_size(tmp_path):
     assert (tmp_path / "figures/scaling.pdf").stat().st_size > 1000
 
 
-def test_invalid_config_is_rejected_with_a_clear_error(tmp_path):
+def _dry_run_smoke_with(tmp_path, old, new):
+    """`snakemake -n` on a copy of the workflow whose smoke config has ``old`` replaced by
+    ``new``."""
     _copy_workflow(tmp_path)
-    bad = (
-        (tmp_path / "config/smoke.yaml")
-        .read_text()
-        .replace("protocol_shown: paper", "protocol_shown: peeking")
-    )
-    (tmp_path / "config/bad.yaml").write_text(bad)
-    res = subprocess.run(
+    smoke = (tmp_path / "config/smoke.yaml").read_text()
+    assert old in smoke
+    (tmp_path / "config/bad.yaml").write_text(smoke.replace(old, new))
+    return subprocess.run(
         [*SNAKEMAKE, "-n", "--configfile", "config/bad.yaml"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_invalid_config_is_rejected_with_a_clear_error(tmp_path):
+    res = _dry_run_smoke_with(tmp_path, "protocol_shown: paper", "protocol_shown: peeking")
     assert res.returncode != 0
     assert "protocol_shown" in res.stdout + res.stderr
 
@@ -115,17 +118,8 @@ def test_snakemake_lint_is_clean():
 
 
 def test_unknown_method_in_the_config_is_rejected_naming_the_registry(tmp_path):
-    _copy_workflow(tmp_path)
-    bad = (tmp_path / "config/smoke.yaml").read_text()
-    bad = bad.replace("methods: [linrfm_a0.5, nuclear_norm, dln2]", "methods: [linrfm_a0.5, svt]")
-    assert "svt" in bad
-    (tmp_path / "config/bad.yaml").write_text(bad)
-    res = subprocess.run(
-        [*SNAKEMAKE, "-n", "--configfile", "config/bad.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    res = _dry_run_smoke_with(
+        tmp_path, "methods: [linrfm_a0.5, nuclear_norm, dln2]", "methods: [linrfm_a0.5, svt]"
     )
     assert res.returncode != 0
     out = res.stdout + res.stderr

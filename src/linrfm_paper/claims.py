@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from linrfm.data import degrees_of_freedom
+
 HOLDS, FAILS, NOT_RUN = "holds", "fails", "not run"
 PROTOCOLS = ("paper", "honest")
 MSE_FLOOR = 1e-12  # test MSEs are floored here before taking logs
@@ -246,7 +248,7 @@ def less_ridge_better_with_rank(df: pd.DataFrame, within: float = 2.0) -> Outcom
     noise."""
     df = df.copy()
     d = _d_column(df)
-    dof = 2 * df[d] * df["rank"] - df["rank"] ** 2
+    dof = degrees_of_freedom(df[d], df[d], df["rank"])
     df["m"] = (df["n"] / dof).round(1)
     ridge = "ridge_setting" if "ridge_setting" in df.columns else "ridge"
     mean = _mean_mse(df, [d, "m", "rank", ridge]).reset_index()

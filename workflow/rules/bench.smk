@@ -10,7 +10,8 @@ rule bench:
 
 
 rule bench_target:
-    """One benchmark target (bench/targets.py); timings use the whole machine, one job at a time."""
+    """One benchmark target, bench/<target>.py; timings use the whole machine, one job at a
+    time."""
     output:
         "results/bench/{target}.csv",
     log:
@@ -27,7 +28,7 @@ rule bench_target:
     params:
         c=lambda w: BENCH[w.target],
     script:
-        "../../bench/targets.py"
+        "../../bench/{wildcards.target}.py"
 
 
 rule bench_scaling_plot:

@@ -9,12 +9,14 @@ Left: ψ(r) − ψ(0) on a log axis (the scales differ by orders of magnitude: ~
 ~log r for α = 1/2, saturating at 1/(2ε) for α = 1). Right: the same curves divided by their value
 at r_max, to compare shapes (larger α: steeper at 0, flatter away from 0, i.e. more rank-seeking).
 
-Snakemake: ``output.pdf``, ``output.png``; optional ``params.alphas``, ``params.eps``,
-``params.r_max``. Standalone: ``python plot_fig1_psi.py OUT.pdf OUT.png``.
+Snakemake: ``output.pdf``, ``output.png``, ``params.alphas``, ``params.eps``; optional
+``params.r_max``. Standalone: ``python plot_fig1_psi.py OUT.pdf OUT.png`` with the α and ε of
+config/config.yaml (``theory_figures``), the one source of both.
 """
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -22,10 +24,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
+import yaml  # noqa: E402
 
 from linrfm_paper.theory import psi_closed_form_kind, psi_normalised  # noqa: E402
-
-DEFAULT_ALPHAS = (0.125, 0.25, 0.375, 0.5, 0.75, 1.0)
 
 
 def label(alpha: float) -> str:
@@ -41,8 +42,8 @@ def label(alpha: float) -> str:
 def main(
     out_pdf: str,
     out_png: str,
-    alphas: Sequence[float] = DEFAULT_ALPHAS,
-    eps: float = 1e-2,
+    alphas: Sequence[float],
+    eps: float,
     r_max: float = 2.0,
 ) -> None:
     """Draw Fig. 1B to ``out_pdf`` and ``out_png``."""
@@ -73,9 +74,11 @@ if "snakemake" in globals():
     main(
         smk.output.pdf,
         smk.output.png,
-        alphas=smk.params.get("alphas", DEFAULT_ALPHAS),
-        eps=float(smk.params.get("eps", 1e-2)),
+        alphas=smk.params.alphas,
+        eps=float(smk.params.eps),
         r_max=float(smk.params.get("r_max", 2.0)),
     )
 elif __name__ == "__main__":
-    main(*sys.argv[1:3])
+    config = Path(__file__).resolve().parents[2] / "config/config.yaml"
+    theory = yaml.safe_load(config.read_text())["theory_figures"]
+    main(*sys.argv[1:3], alphas=theory["fig1_alphas"], eps=float(theory["fig1_eps"]))

@@ -12,11 +12,13 @@ its (a, b, c, d) values; ``params.cases`` chooses them (the last ones may scale 
 fixed, as the caption's right-hand plot).
 
 Snakemake: ``output.pdf``, ``output.png``, ``params.cases`` = list of {a, b, c, d}; optional
-``params.steps`` (orbit length). Standalone: ``python plot_fig5_basins.py OUT.pdf OUT.png``.
+``params.steps`` (orbit length). Standalone: ``python plot_fig5_basins.py OUT.pdf OUT.png`` with
+the cases of config/config.yaml (``theory_figures.fig5_cases``), the one source of them.
 """
 
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -24,16 +26,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
+import yaml  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 from linrfm_paper.theory import prop2_attractor, prop2_map, prop2_top_eigenvalue_printed  # noqa: E402
-
-DEFAULT_CASES = (
-    {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0},
-    {"a": 1.0, "b": 2.0, "c": 1.0, "d": 1.0},
-    {"a": 2.0, "b": 1.0, "c": 1.5, "d": 0.5},
-    {"a": 3.0, "b": 3.0, "c": 1.0, "d": 1.0},
-)
 
 
 def orbit(a: float, b: float, c: float, d: float, steps: int) -> np.ndarray:
@@ -47,7 +43,7 @@ def orbit(a: float, b: float, c: float, d: float, steps: int) -> np.ndarray:
 def main(
     out_pdf: str,
     out_png: str,
-    cases: Sequence[Mapping[str, float]] = DEFAULT_CASES,
+    cases: Sequence[Mapping[str, float]],
     steps: int = 30,
     grid: int = 41,
 ) -> None:
@@ -102,4 +98,5 @@ if "snakemake" in globals():
         steps=int(smk.params.get("steps", 30)),
     )
 elif __name__ == "__main__":
-    main(*sys.argv[1:3])
+    config = Path(__file__).resolve().parents[2] / "config/config.yaml"
+    main(*sys.argv[1:3], cases=yaml.safe_load(config.read_text())["theory_figures"]["fig5_cases"])

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from linrfm.data import CompletionProblem, completion_problem
+from linrfm.data import CompletionProblem, completion_problem, n_from_factor
 from linrfm.protocols import TestErrorWatch
 from linrfm.solvers.completion import complete, complete_lowrank
 from linrfm.solvers.lowrank import LowRankCompletion
@@ -238,6 +238,15 @@ def timed_lowrank(p: FactoredProblem, target_mse: float = 1e-3, **kwargs: Any) -
     res = complete_lowrank(p.rows, p.cols, p.y, (d, d), callback=watch, **kwargs)
     total = watch.elapsed()
     return {"kernel": "lowrank", **_clock(watch, total, res), "test_mse": p.test_mse(res.factors)}
+
+
+def n_of(spec: dict[str, Any]) -> int:
+    """Observed entries of a benchmark problem ``{d, rank, n}`` or ``{d, rank, factor}`` (then
+    ``factor`` times the degrees of freedom, :func:`linrfm.data.n_from_factor`)."""
+    if "n" in spec:
+        return int(spec["n"])
+    d, rank = int(spec["d"]), int(spec["rank"])
+    return n_from_factor(d, d, rank, float(spec["factor"]))
 
 
 def problem(d: int, rank: int, n: int, seed: int) -> CompletionProblem:
