@@ -10,9 +10,14 @@ states, and how it is decided:
   a results table (``results/<table>.csv``), once per protocol ("paper": the paper's model
   selection on test error; "honest": observed data only) when the table has a ``protocol`` column.
 
-A verdict is ``holds``, ``fails`` or ``not run`` (the table or notebook is absent, or the config's
-scale cannot decide the claim — each rule says when). Nothing here is hand-written per run: the
-report is generated from the tables.
+A verdict is ``holds``, ``fails`` or ``not run``: the table or notebook is absent, or the data
+cannot decide the claim (a scale or device that cannot show it, a rival missing from the config,
+too few informative points, ties or overlapping brackets) — each rule says when, and the report
+gives the reason. Each rule check's claim carries its reading in the registry (``quote``: the
+paper's sentence, ``reading``: what is computed, ``tolerance``: how much and why) and, in
+``changes``, every change of its rule since the registry was first written; the report evaluates
+the rule before and after each change on the same tables. Nothing here is hand-written per run:
+the report is generated from the tables.
 """
 
 from __future__ import annotations
@@ -55,30 +60,13 @@ class Verdict:
     verdicts: dict[str, str] = field(default_factory=dict)  # protocol (or "—") -> verdict
     measured: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    reading: str = ""  # the operational reading (claims.yaml), for rule checks
+    tolerance: str = ""
+    changes: list[dict[str, Any]] = field(default_factory=list)  # rule changes, before/after
 
 
 def _not_run(why: str) -> Outcome:
     return Outcome(NOT_RUN, why)
-
-
-def _mean_mse(df: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Mean over seeds of the test MSE per (keys) group, floored at MSE_FLOOR."""
-    return df.groupby(keys)["test_mse"].mean().clip(lower=MSE_FLOOR)
-
-
-def _d_column(df: pd.DataFrame) -> str:
-    return "d" if "d" in df.columns else "d1"
-
-
-def recovery_n(df: pd.DataFrame, target: float) -> pd.DataFrame:
-    """Per (d, rank, method): the smallest n on the grid whose mean test MSE over seeds is below
-    ``target`` (the paper's "recovery rate" reading of Figs. 2–3); NaN when none is."""
-    d = _d_column(df)
-    mean = _mean_mse(df, [d, "rank", "method", "n"]).reset_index()
-    ok = mean[mean["test_mse"] < target]
-    keys = mean.groupby([d, "rank", "method"]).size().index
-    first = ok.groupby([d, "rank", "method"])["n"].min().reindex(keys)
-    return first.rename("recovery_n").reset_index()
 
 
 def check_row(
@@ -129,13 +117,584 @@ class Checks:
 
 
 # --- rules -------------------------------------------------------------------------------------
+#
+# What every rule below holds to (issue 13):
+# - a verdict comes from real bounds only: a run that did not reach the target bounds a time or a
+#   threshold only by what it actually ran; a bracket (lo, hi] gives a difference only from its
+#   guaranteed end;
+# - ties, overlapping brackets and differences inside a stated tolerance win nothing: when nothing
+#   else decides, the verdict is "not run" with the reason (likewise for a missing rival, a scale
+#   or device that cannot decide the claim, too few informative points);
+# - under the paper protocol every run stops once its test MSE is under the target, so test MSEs
+#   below the target are floored at the target before any comparison (they are early-stop
+#   artefacts, never evidence);
+# - a NaN test MSE (a run that diverged) is a failed run: its group's mean is +inf, and the text
+#   says how many there were; nothing is skipped;
+# - every measured cell names what it compares.
 
 
-def curves_overlap(df: pd.DataFrame, a: str, b: str, max_decades: float = 0.5) -> Outcome:
+def _protocol(df: pd.DataFrame) -> str:
+    """The one protocol of ``df`` ("paper", "honest", or "—" without the column); a table that
+    mixes protocols is an error (rules decide one protocol at a time)."""
+    if "protocol" not in df.columns:
+        return "—"
+    ps = sorted(set(df["protocol"]))
+    if len(ps) > 1:
+        raise ValueError(f"rules decide one protocol at a time, got {ps}")
+    return str(ps[0]) if ps else "—"
+
+
+def _floor(df: pd.DataFrame, target: float) -> float:
+    """The floor of test MSEs in comparisons: the target under the paper protocol (runs stop
+    there), MSE_FLOOR otherwise."""
+    return target if _protocol(df) == "paper" else MSE_FLOOR
+
+
+def _means(df: pd.DataFrame, keys: list[str], floor: float = MSE_FLOOR) -> tuple[pd.Series, int]:
+    """Mean test MSE over seeds per ``keys`` group, floored at ``floor``; a NaN seed makes its
+    group's mean +inf (never skipped). Also returns the number of NaN runs."""
+    mse = df["test_mse"].astype(float)
+    mean = df.assign(test_mse=mse.fillna(np.inf)).groupby(keys)["test_mse"].mean()
+    return mean.clip(lower=floor), int(mse.isna().sum())
+
+
+def _nan_note(n_nan: int) -> str:
+    return f"; {n_nan} NaN run(s) counted as failed (MSE +inf)" if n_nan else ""
+
+
+def _fmt(x: float) -> str:
+    return "∞" if math.isinf(x) else f"{x:.3g}"
+
+
+def _mean_mse(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Mean over seeds of the test MSE per (keys) group, floored at MSE_FLOOR; NaN seeds give
+    +inf (see :func:`_means`)."""
+    return _means(df, keys)[0]
+
+
+def _d_column(df: pd.DataFrame) -> str:
+    return "d" if "d" in df.columns else "d1"
+
+
+def recovery_n(df: pd.DataFrame, target: float) -> pd.DataFrame:
+    """Per (d, rank, method): the smallest n on the grid from which on the mean test MSE over
+    seeds stays below ``target`` (at that n and at every larger n of the grid; a NaN seed is a
+    failure) — the paper's "recovery rate" reading of Figs. 2–3; NaN when there is none. Also
+    ``grid_max``, the largest n the method was run at (a method with NaN did not recover up to
+    it)."""
+    d = _d_column(df)
+    mean = _mean_mse(df, [d, "rank", "method", "n"]).reset_index()
+    out = []
+    for (dd, r, m), g in mean.groupby([d, "rank", "method"]):
+        g = g.sort_values("n")
+        ok = (g["test_mse"] < target).to_numpy()
+        sustained = np.flip(np.logical_and.accumulate(np.flip(ok)))  # ok here and at every larger n
+        first = g["n"].to_numpy()[sustained]
+        out.append(
+            {
+                d: dd,
+                "rank": r,
+                "method": m,
+                "recovery_n": float(first[0]) if first.size else math.nan,
+                "grid_max": float(g["n"].max()),
+            }
+        )
+    return pd.DataFrame(out, columns=[d, "rank", "method", "recovery_n", "grid_max"])
+
+
+def _missing(present: set[str], names: list[str]) -> list[str]:
+    return [m for m in names if m not in present]
+
+
+def _decide(wins: int, losses: int, undecided: list[str], total: int) -> str:
+    """All comparisons won: holds; any lost: fails; otherwise not run."""
+    if losses:
+        return FAILS
+    if wins == total and not undecided:
+        return HOLDS
+    return NOT_RUN
+
+
+def curves_overlap(
+    df: pd.DataFrame,
+    a: str,
+    b: str,
+    max_decades: float = 0.5,
+    target: float = 1e-3,
+    min_points: int = 3,
+) -> Outcome:
+    """Fig. 2 "the curves are overlapping": at every informative grid point — one where ``a`` or
+    ``b`` has mean test MSE at or above ``target`` (where both are under it, both recovered and
+    the curves meet by construction) — |log10 MSE_a − log10 MSE_b| ≤ ``max_decades``.
+
+    Fails at the first informative point with a larger gap (the maximum, not the median: one gap
+    of many decades at the transition is two curves that do not overlap). Not run when fewer than
+    ``min_points`` informative points agree and none disagrees. Under the paper protocol MSEs
+    under the target are floored at it."""
+    d = _d_column(df)
+    missing = _missing(set(df["method"]), [a, b])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in the table")
+    sub = df[df["method"].isin([a, b])]
+    raw, n_nan = _means(sub, [d, "rank", "n", "method"])
+    raw = raw.unstack("method").dropna()
+    if raw.empty:
+        return _not_run(f"no grid point with both {a} and {b}")
+    mean = raw.clip(lower=_floor(df, target))
+    informative = mean[(raw[a] >= target) | (raw[b] >= target)]
+    both_ok = len(mean) - len(informative)
+    with np.errstate(invalid="ignore"):
+        gap = (np.log10(informative[a]) - np.log10(informative[b])).abs()
+    gap = gap.fillna(0.0)  # both +inf: both diverged, the curves agree there
+    worst = ""
+    if not gap.empty:
+        (dd, r, n), g = gap.idxmax(), float(gap.max())
+        worst = (
+            f"; largest gap {_fmt(g)} decades at d={dd} r={r} n={n} "
+            f"({a} {_fmt(informative.loc[(dd, r, n), a])} vs {b} "
+            f"{_fmt(informative.loc[(dd, r, n), b])})"
+        )
+    text = (
+        f"{len(informative)} informative points (either ≥ {target:g}), {both_ok} with both under "
+        f"it; gap ≤ {max_decades:g} decades at {int((gap <= max_decades).sum())}/{len(gap)}"
+        + worst
+        + _nan_note(n_nan)
+    )
+    if (gap > max_decades).any():
+        return Outcome(FAILS, text)
+    if len(gap) < min_points:
+        return Outcome(NOT_RUN, f"too few informative points (need {min_points}): " + text)
+    return Outcome(HOLDS, text)
+
+
+def best_recovery(
+    df: pd.DataFrame,
+    method: str,
+    rivals: list[str],
+    target: float = 1e-3,
+) -> Outcome:
+    """``method`` recovers (mean test MSE < ``target`` from that grid n on, see
+    :func:`recovery_n`) at a strictly smaller grid n than every rival, at every (d, rank).
+
+    A rival that never recovers on the grid loses only to a method that does (its true n is above
+    the grid's last point); where neither recovers, or both at the same grid n (a tie at the
+    grid's resolution), nothing is decided: the claim is not run unless a loss elsewhere makes it
+    fail. Not run when a rival is missing from the table."""
+    missing = _missing(set(df["method"]), [method, *rivals])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in the table")
+    d = _d_column(df)
+    rec = recovery_n(df[df["method"].isin([method, *rivals])], target)
+    n_nan = int(df["test_mse"].isna().sum())
+    parts, wins, losses, undecided, total = [], 0, 0, [], 0
+    for (dd, r), g in rec.groupby([d, "rank"]):
+        g = g.set_index("method")
+        mine = float(g.loc[method, "recovery_n"])
+
+        def show(m: str, g: pd.DataFrame = g) -> str:
+            v = float(g.loc[m, "recovery_n"])
+            return (
+                f"{m} {int(v)}" if not math.isnan(v) else f"{m} none ≤ {int(g.loc[m, 'grid_max'])}"
+            )
+
+        cmp = []
+        for rv in rivals:
+            if rv not in g.index:
+                undecided.append(f"{rv} not run at d={dd} r={r}")
+                continue
+            theirs = float(g.loc[rv, "recovery_n"])
+            total += 1
+            if math.isnan(mine) and math.isnan(theirs):
+                undecided.append(f"neither {method} nor {rv} recovers at d={dd} r={r}")
+                cmp.append(f"{show(rv)} (neither)")
+            elif math.isnan(theirs) or (not math.isnan(mine) and mine < theirs):
+                wins += 1
+                cmp.append(f"{show(rv)} (fewer)")
+            elif math.isnan(mine) or mine > theirs:
+                losses += 1
+                cmp.append(f"{show(rv)} (more)")
+            else:
+                undecided.append(f"tie with {rv} at d={dd} r={r}")
+                cmp.append(f"{show(rv)} (tie)")
+        parts.append(f"d={dd} r={r}: {show(method)} vs " + ", ".join(cmp))
+    text = "; ".join(parts) + _nan_note(n_nan)
+    verdict = _decide(wins, losses, undecided, total)
+    if verdict == NOT_RUN:
+        text = f"undecided ({'; '.join(undecided)}): " + text
+    return Outcome(verdict, text)
+
+
+def lowest_error(
+    df: pd.DataFrame,
+    method: str,
+    rivals: list[str],
+    min_fraction: float = 0.8,
+    factor: float = 2.0,
+    target: float = 1e-3,
+    min_points: int = 3,
+) -> Outcome:
+    """Fig. 3 "far outperforms": at no fewer than ``min_fraction`` of the informative grid points
+    ``method``'s mean test MSE is at most 1/``factor`` of the best rival's. Informative: some
+    method (``method`` or a rival) has mean test MSE at or above ``target`` (where all are under
+    it, all recovered). Under the paper protocol MSEs under the target are floored at it, so two
+    recovered methods tie. Not run with fewer than ``min_points`` informative points or a missing
+    rival."""
+    missing = _missing(set(df["method"]), [method, *rivals])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in the table")
+    d = _d_column(df)
+    sub = df[df["method"].isin([method, *rivals])]
+    raw, n_nan = _means(sub, [d, "rank", "n", "method"])
+    raw = raw.unstack("method")
+    mean = raw.clip(lower=_floor(df, target))[(raw >= target).any(axis=1)]
+    best_other = mean[rivals].min(axis=1)
+    best_name = mean[rivals].idxmin(axis=1)
+    far = mean[method] * factor <= best_other
+    worse = mean[method] > best_other
+    parts = [
+        f"d={k[0]} r={k[1]} n={k[2]}: {method} {_fmt(mean.loc[k, method])} vs best rival "
+        f"{best_name[k]} {_fmt(best_other[k])}"
+        for k in mean.index
+    ]
+    text = (
+        f"{method} at most 1/{factor:g} of the best rival at {int(far.sum())}/{len(mean)} "
+        f"informative points (need {min_fraction:.0%}), worse at {int(worse.sum())}; "
+        + "; ".join(parts)
+        + _nan_note(n_nan)
+    )
+    if len(mean) < min_points:
+        return Outcome(NOT_RUN, f"too few informative points (need {min_points}): " + text)
+    return Outcome(HOLDS if far.mean() >= min_fraction else FAILS, text)
+
+
+def _brackets(df: pd.DataFrame) -> pd.DataFrame:
+    """Fig. 4 rows → each method's threshold interval (lo, hi]: a bracketed threshold lies in
+    (bracket_lo, threshold_n]; success at the first n tried gives (0, threshold_n]; "not reached"
+    gives (bracket_lo, ∞), bracket_lo being the largest n that was tried and failed."""
+    out = df.copy()
+    reached = out["reached"].astype(bool) & out["threshold_n"].notna()
+    out["lo"] = out["bracket_lo"].astype(float).fillna(0.0)
+    out["hi"] = np.where(reached, out["threshold_n"].astype(float), np.inf)
+    return out
+
+
+def _show_bracket(name: str, lo: float, hi: float) -> str:
+    if math.isinf(hi):
+        return f"{name} not reached (fails at n = {int(lo)})"
+    return f"{name} ({int(lo)}, {int(hi)}]"
+
+
+def fewest_samples(df: pd.DataFrame, method: str, rivals: list[str]) -> Outcome:
+    """Fig. 4: at every rank ``method``'s threshold is guaranteed below every rival's: its
+    bracket's upper end is at most the rival's lower end (see :func:`_brackets`). A rival's bracket
+    that overlaps ours, or a rank where neither reaches, decides nothing (not run unless a
+    guaranteed loss — the rival's upper end at most our lower end — makes the claim fail).
+    Not run when a rival is missing from the table."""
+    missing = _missing(set(df["method"]), [method, *rivals])
+    b = _brackets(df[df["method"].isin([method, *rivals])])
+    parts, wins, losses, undecided, total = [], 0, 0, [], 0
+    for r, g in b.groupby("rank"):
+        g = g.set_index("method")
+        if method not in g.index:
+            undecided.append(f"{method} not run at r={r}")
+            continue
+        mlo, mhi = float(g.loc[method, "lo"]), float(g.loc[method, "hi"])
+        cmp = []
+        for rv in rivals:
+            if rv not in g.index:
+                continue
+            total += 1
+            rlo, rhi = float(g.loc[rv, "lo"]), float(g.loc[rv, "hi"])
+            if mhi <= rlo:
+                wins += 1
+                how = "fewer"
+            elif rhi <= mlo:
+                losses += 1
+                how = "more"
+            else:
+                undecided.append(f"{rv} at r={r}: brackets overlap")
+                how = "overlap"
+            cmp.append(f"{_show_bracket(rv, rlo, rhi)} ({how})")
+        parts.append(f"r={r}: {_show_bracket(method, mlo, mhi)} vs " + ", ".join(cmp))
+    text = "; ".join(parts)
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in this config's Fig. 4 (partial: {text})")
+    verdict = _decide(wins, losses, undecided, total)
+    if verdict == NOT_RUN:
+        text = f"undecided ({'; '.join(undecided)}): " + text
+    return Outcome(verdict, text)
+
+
+def fewer_by_at_least(df: pd.DataFrame, method: str, rivals: list[str], margin: float) -> Outcome:
+    """Fig. 4 "up to thousands fewer": for each rival, the largest saving over ranks is at least
+    ``margin`` entries. At a rank the saving is guaranteed ≥ rival_lo − our_hi and at most
+    rival_hi − our_lo (brackets of :func:`_brackets`; a rival not reached has no upper end, and
+    its lower end is the n it was last seen to fail at — never d²). Holds when some rank's
+    guaranteed saving reaches ``margin`` for every rival; fails when for some rival no rank's upper
+    bound does; otherwise not run. Not run when d² ≤ ``margin`` (no such saving is possible at
+    this scale) or a rival is missing."""
+    d = int(df["d"].iloc[0])
+    if d * d <= margin:
+        return _not_run(f"d = {d}: d² = {d * d} entries cannot show a saving of {margin:g}")
+    missing = _missing(set(df["method"]), [method, *rivals])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in this config's Fig. 4")
+    b = _brackets(df).set_index(["method", "rank"])
+    parts, verdicts = [], []
+    for rv in rivals:
+        ranks = sorted(
+            set(b.loc[method].index) & set(b.loc[rv].index)  # type: ignore[arg-type]
+        )
+        if not ranks:
+            verdicts.append(NOT_RUN)
+            parts.append(f"{rv}: no common rank")
+            continue
+        guaranteed, upper, rows = [], [], []
+        for r in ranks:
+            m, v = b.loc[(method, r)], b.loc[(rv, r)]
+            g = float(v["lo"]) - float(m["hi"])
+            u = float(v["hi"]) - float(m["lo"])
+            guaranteed.append(g)
+            upper.append(u)
+            rows.append(
+                f"r={r}: {_show_bracket(method, m['lo'], m['hi'])} vs "
+                f"{_show_bracket(rv, v['lo'], v['hi'])}, saving in "
+                f"[{_fmt(max(g, 0.0)) if not math.isinf(g) else '−∞'}, {_fmt(u)}]"
+            )
+        gmax, umax = max(guaranteed), max(upper)
+        verdicts.append(HOLDS if gmax >= margin else FAILS if umax < margin else NOT_RUN)
+        parts.append(
+            f"vs {rv}: guaranteed saving up to {_fmt(max(gmax, 0.0))}, at most {_fmt(umax)} "
+            f"(need {margin:g}); " + "; ".join(rows)
+        )
+    verdict = FAILS if FAILS in verdicts else HOLDS if set(verdicts) == {HOLDS} else NOT_RUN
+    text = f"d = {d}: " + " | ".join(parts)
+    if verdict == NOT_RUN:
+        text = "undecided (the saving's bounds straddle the margin): " + text
+    return Outcome(verdict, text)
+
+
+def less_ridge_better_with_rank(
+    df: pd.DataFrame, within: float = 2.0, target: float = 1e-3
+) -> Outcome:
+    """Fig. 6: at fixed d and samples-per-degree-of-freedom, the largest ridge whose mean test MSE
+    is within a factor ``within`` of the best ridge's does not grow with the rank, and it shrinks
+    somewhere ("as rank increases, lowering regularization leads to better performance").
+
+    The largest near-best ridge, not the argmin: ridges within ``within`` of the best tie. Under
+    the paper protocol MSEs under ``target`` are floored at it first (every run stops there, so
+    the order among them is an early-stop artefact). A (d, n/dof) group informs only when at some
+    rank some ridge is outside the near-best band (otherwise every ridge ties at every rank); not
+    run when no group informs."""
+    df = df.copy()
+    d = _d_column(df)
+    dof = degrees_of_freedom(df[d], df[d], df["rank"])
+    df["m"] = (df["n"] / dof).round(1)
+    ridge = "ridge_setting" if "ridge_setting" in df.columns else "ridge"
+    mean, n_nan = _means(df, [d, "m", "rank", ridge], _floor(df, target))
+    mean = mean.reset_index()
+    parts, ok, shrinks, informative = [], True, False, 0
+    for (dd, m), g in mean.groupby([d, "m"]):
+        if g["rank"].nunique() < 2:
+            continue
+        best = g.groupby("rank")["test_mse"].transform("min")
+        near_mask = g["test_mse"] <= within * best
+        largest = g[near_mask].groupby("rank")[ridge].max().sort_index()
+        desc = f"d={dd} n/dof={m:g}: largest ridge within {within:g}× of the best, " + ", ".join(
+            f"r{r}→{v:g} (best MSE {_fmt(float(g[g['rank'] == r]['test_mse'].min()))})"
+            for r, v in largest.items()
+        )
+        if near_mask.all():
+            parts.append(desc + " [uninformative: every ridge near-best at every rank]")
+            continue
+        informative += 1
+        seq = largest.to_numpy(float)
+        ok &= bool(np.all(np.diff(seq) <= 0))
+        shrinks |= bool(np.any(np.diff(seq) < 0))
+        parts.append(desc)
+    text = "; ".join(parts) + _nan_note(n_nan)
+    if not parts:
+        return _not_run("fewer than two ranks per (d, n/dof)")
+    if not informative:
+        return _not_run("no (d, n/dof) where the ridge matters: " + text)
+    return Outcome(HOLDS if ok and shrinks else FAILS, text)
+
+
+def best_under_noise(
+    df: pd.DataFrame,
+    methods: list[str],
+    rivals: list[str],
+    tie: float = 0.05,
+    target: float = 1e-3,
+) -> Outcome:
+    """Fig. 7 "lin-RFM outperforms all other methods" with label noise: one of ``methods`` (one
+    fixed α for the whole figure, not the best α per point) has, at every noisy point (each
+    σ > 0 and each d, rank, n, never pooled), mean clean-entry test MSE below the best rival's by
+    more than the relative ``tie`` (mine · (1 + tie) ≤ best rival). A difference within ``tie``
+    wins nothing. Holds when some method wins at every point; fails when every method loses
+    (mine ≥ (1 + tie) · best rival) somewhere; otherwise not run."""
+    missing = _missing(set(df["method"]), [*methods, *rivals])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in the table")
+    noisy = df[(df["noise_std"] > 0) & df["method"].isin([*methods, *rivals])]
+    if noisy.empty:
+        return _not_run("no noise level above 0")
+    d = _d_column(df)
+    keys = ["noise_std", d, "rank", "n"]
+    mean, n_nan = _means(noisy, [*keys, "method"], _floor(df, target))
+    mean = mean.unstack("method")
+    best = mean[rivals].min(axis=1)
+    best_name = mean[rivals].idxmin(axis=1)
+    per_method, parts = {}, []
+    for m in methods:
+        win = mean[m] * (1 + tie) <= best
+        lose = mean[m] >= (1 + tie) * best
+        per_method[m] = HOLDS if win.all() else FAILS if lose.any() else NOT_RUN
+        parts.append(f"{m}: wins at {int(win.sum())}/{len(mean)}, loses at {int(lose.sum())}")
+    points = [
+        f"σ={k[0]:g} (d={k[1]} r={k[2]} n={k[3]}): "
+        + ", ".join(f"{m} {_fmt(mean.loc[k, m])}" for m in methods)
+        + f" vs best rival {best_name[k]} {_fmt(best[k])}"
+        for k in mean.index
+    ]
+    v = set(per_method.values())
+    verdict = HOLDS if HOLDS in v else FAILS if v == {FAILS} else NOT_RUN
+    text = "; ".join(points) + " — " + "; ".join(parts) + f" (tie within {tie:.0%})"
+    return Outcome(verdict, text + _nan_note(n_nan))
+
+
+def speedup_at_least(
+    df: pd.DataFrame,
+    slow: str,
+    fast: str,
+    paper_ratio: float,
+    factor: float = 2.0,
+    min_d: int = 1000,
+) -> Outcome:
+    """Runtime: ``fast`` reaches the target at least paper_ratio / ``factor`` times sooner than
+    ``slow`` (wall time to the first iterate under the target).
+
+    Real bounds only: a run that reached the target gives its time; one that did not gives only a
+    lower bound, the seconds it actually ran (``seconds_total``: a step cap or the time limit) —
+    never its time limit. Over seeds the ratio's lower bound is min(slow) / max(fast), its upper
+    bound max(slow) / min(fast) (∞ when ``slow`` missed in a seed). Holds when the lower bound
+    reaches the need, fails when the upper bound is below it, else not run. Not run when the
+    problem is smaller than ``min_d`` (the paper's ratio is at 5000 × 5000) or the two methods ran
+    on different devices."""
+    missing = _missing(set(df["method"]), [slow, fast])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in the runtime table")
+    need = paper_ratio / factor
+
+    def bounds(m: str) -> tuple[float, float, str]:
+        rows = df[df["method"] == m]
+        reached = rows["reached"].astype(bool)
+        t = np.where(reached, rows["seconds_to_target"].astype(float), np.nan)
+        ran = rows["seconds_total"].astype(float).to_numpy()
+        lo = float(np.nanmin(np.where(reached, t, ran)))
+        hi = float(np.nanmax(t)) if reached.all() else math.inf
+        if reached.all():
+            desc = f"{m} {_fmt(hi)} s" if len(rows) == 1 else f"{m} {_fmt(lo)}–{_fmt(hi)} s"
+        else:
+            steps = int(rows.loc[~reached, "steps_total"].min())
+            why = (
+                "its time limit"
+                if (rows.loc[~reached, "seconds_total"] >= rows.loc[~reached, "time_limit_s"]).all()
+                else "its step cap"
+            )
+            desc = f"{m} > {_fmt(lo)} s (not reached; stopped at {why}, {steps} steps)"
+        return lo, hi, desc
+
+    s_lo, s_hi, s_desc = bounds(slow)
+    f_lo, f_hi, f_desc = bounds(fast)
+    lo = s_lo / f_hi if f_hi > 0 else math.inf
+    hi = s_hi / f_lo if f_lo > 0 else math.inf
+    d, n = int(df["d"].iloc[0]), int(df["n"].iloc[0])
+    devices = sorted(set(df.loc[df["method"].isin([slow, fast]), "device"].astype(str)))
+    if lo == hi:
+        ratio = f"{_fmt(lo)}×"
+    elif math.isinf(hi):
+        ratio = f"≥ {_fmt(lo)}×"
+    else:
+        ratio = f"in [{_fmt(lo)}×, {_fmt(hi)}×]"
+    text = (
+        f"{fast} vs {slow}: {f_desc} vs {s_desc}; ratio {ratio} (needs ≥ {need:.3g}× = "
+        f"{paper_ratio:g}/{factor:g}) at {d}×{d}, n = {n}, {'/'.join(devices)}"
+    )
+    if d < min_d:
+        return _not_run(f"scale: d = {d} < {min_d}, the paper's ratio is at 5000×5000 ({text})")
+    if len(devices) > 1:
+        return _not_run(f"device: the methods ran on different devices ({text})")
+    if lo >= need:
+        return Outcome(HOLDS, text)
+    if hi < need:
+        return Outcome(FAILS, text)
+    return Outcome(NOT_RUN, f"undecided (the bounds straddle {need:.3g}×): {text}")
+
+
+def faster_per_iteration(df: pd.DataFrame, fast: str, slow: str, margin: float = 0.2) -> Outcome:
+    """``fast`` takes less time per iteration than ``slow`` at every size in the table, by more
+    than the timing noise ``margin``: median seconds per iteration over seeds, slow/fast ≥
+    1 + ``margin`` at every d holds; ≤ 1/(1 + margin) at some d fails (``fast`` is clearly
+    slower there); anything between decides nothing (not run)."""
+    t = df.pivot_table(index="d", columns="method", values="seconds_per_iter", aggfunc="median")
+    if fast not in t or slow not in t:
+        return _not_run(f"{', '.join(_missing(set(t.columns), [fast, slow]))} not in the table")
+    ratio = t[slow] / t[fast]
+    timings = df.groupby("d").size() // 2
+    iters = df.groupby("d")["iters"].first() if "iters" in df.columns else None
+    parts = [
+        f"d={d}: {fast} {t.loc[d, fast] * 1e3:.3g} ms vs {slow} {t.loc[d, slow] * 1e3:.3g} ms "
+        f"per iteration ({slow}/{fast} {r:.2f}×; {int(timings[d])} timing(s)"
+        + (f" of {int(iters[d])} iterations" if iters is not None else "")
+        + ")"
+        for d, r in ratio.items()
+    ]
+    text = "; ".join(parts) + f" (need ≥ {1 + margin:g}× at every d)"
+    if (ratio >= 1 + margin).all():
+        return Outcome(HOLDS, text)
+    if (ratio <= 1 / (1 + margin)).any():
+        return Outcome(FAILS, text)
+    return Outcome(NOT_RUN, "within timing noise: " + text)
+
+
+RULES: dict[str, Callable[..., Outcome]] = {
+    "curves_overlap": curves_overlap,
+    "best_recovery": best_recovery,
+    "lowest_error": lowest_error,
+    "fewest_samples": fewest_samples,
+    "fewer_by_at_least": fewer_by_at_least,
+    "less_ridge_better_with_rank": less_ridge_better_with_rank,
+    "best_under_noise": best_under_noise,
+    "speedup_at_least": speedup_at_least,
+    "faster_per_iteration": faster_per_iteration,
+}
+
+# --- earlier rules, kept to report each change's verdict before and after -------------------
+#
+# The rules as they stood before issue 13 (git 82437f2), verbatim but for their names: a claim's
+# ``changes`` entry in claims.yaml names one as ``<rule>@1`` with its arguments, and the report
+# evaluates it on the same tables next to the current rule. Never used to decide a claim.
+
+
+def _v1_mean_mse(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    return df.groupby(keys)["test_mse"].mean().clip(lower=MSE_FLOOR)
+
+
+def _v1_recovery_n(df: pd.DataFrame, target: float) -> pd.DataFrame:
+    d = _d_column(df)
+    mean = _v1_mean_mse(df, [d, "rank", "method", "n"]).reset_index()
+    ok = mean[mean["test_mse"] < target]
+    keys = mean.groupby([d, "rank", "method"]).size().index
+    first = ok.groupby([d, "rank", "method"])["n"].min().reindex(keys)
+    return first.rename("recovery_n").reset_index()
+
+
+def _v1_curves_overlap(df: pd.DataFrame, a: str, b: str, max_decades: float = 0.5) -> Outcome:
     """Methods ``a`` and ``b`` give overlapping curves: the median over grid points of
     |log10 mean MSE_a − log10 mean MSE_b| is at most ``max_decades``."""
     d = _d_column(df)
-    mean = _mean_mse(df, [d, "rank", "n", "method"]).unstack("method")
+    mean = _v1_mean_mse(df, [d, "rank", "n", "method"]).unstack("method")
     if a not in mean or b not in mean:
         return _not_run(f"{a} or {b} not in the table")
     gap = (np.log10(mean[a]) - np.log10(mean[b])).abs().dropna()
@@ -149,13 +708,13 @@ def curves_overlap(df: pd.DataFrame, a: str, b: str, max_decades: float = 0.5) -
     )
 
 
-def best_recovery(
+def _v1_best_recovery(
     df: pd.DataFrame, method: str, target: float = 1e-3, slack: float = 0.0
 ) -> Outcome:
     """``method`` reaches mean test MSE < ``target`` at the smallest n of every method, at every
     (d, rank) (ties allowed; ``slack`` allows a relative excess, e.g. 0.1 = 10% more samples).
     Not run when no method reaches the target anywhere."""
-    rec = recovery_n(df, target)
+    rec = _v1_recovery_n(df, target)
     d = _d_column(df)
     if rec["recovery_n"].isna().all():
         return _not_run(f"no method reaches {target:g} on this grid")
@@ -174,14 +733,14 @@ def best_recovery(
     return Outcome(HOLDS if ok else FAILS, "; ".join(parts))
 
 
-def lowest_error(
+def _v1_lowest_error(
     df: pd.DataFrame, method: str, min_fraction: float = 0.8, target: float = 1e-3
 ) -> Outcome:
     """``method`` has the lowest mean test MSE (within a factor 2) or is below ``target`` (the
     paper's protocol stops there, so MSEs under it are not compared) at no fewer than
     ``min_fraction`` of the grid points where some method has not yet recovered."""
     d = _d_column(df)
-    mean = _mean_mse(df, [d, "rank", "n", "method"]).unstack("method")
+    mean = _v1_mean_mse(df, [d, "rank", "n", "method"]).unstack("method")
     if method not in mean:
         return _not_run(f"{method} not in the table")
     mean = mean[(mean > 1e-6).any(axis=1)]  # points where the methods can be told apart
@@ -198,7 +757,7 @@ def lowest_error(
     )
 
 
-def fewest_samples(df: pd.DataFrame, method: str) -> Outcome:
+def _v1_fewest_samples(df: pd.DataFrame, method: str) -> Outcome:
     """Fig. 4: ``method``'s threshold n is at most every other method's at every rank (a method
     that never reached the target counts as d²; ties within the bisection bracket count)."""
     if method not in set(df["method"]):
@@ -218,7 +777,9 @@ def fewest_samples(df: pd.DataFrame, method: str) -> Outcome:
     return Outcome(HOLDS if ok else FAILS, "; ".join(parts))
 
 
-def fewer_by_at_least(df: pd.DataFrame, method: str, rivals: list[str], margin: float) -> Outcome:
+def _v1_fewer_by_at_least(
+    df: pd.DataFrame, method: str, rivals: list[str], margin: float
+) -> Outcome:
     """Fig. 4: over ranks, the largest saving of ``method`` against each rival, rival threshold
     minus ours (a rival not reaching the target counts as d²), is at least ``margin`` entries.
     Not run when d² is too small for such a margin to be possible."""
@@ -238,7 +799,7 @@ def fewer_by_at_least(df: pd.DataFrame, method: str, rivals: list[str], margin: 
     )
 
 
-def less_ridge_better_with_rank(df: pd.DataFrame, within: float = 2.0) -> Outcome:
+def _v1_less_ridge_better_with_rank(df: pd.DataFrame, within: float = 2.0) -> Outcome:
     """Fig. 6: at fixed d and samples-per-degree-of-freedom, the largest ridge whose mean test MSE
     is within a factor ``within`` of the best ridge's does not grow with the rank, and it shrinks
     somewhere ("as rank increases, lowering regularization leads to better performance").
@@ -251,7 +812,7 @@ def less_ridge_better_with_rank(df: pd.DataFrame, within: float = 2.0) -> Outcom
     dof = degrees_of_freedom(df[d], df[d], df["rank"])
     df["m"] = (df["n"] / dof).round(1)
     ridge = "ridge_setting" if "ridge_setting" in df.columns else "ridge"
-    mean = _mean_mse(df, [d, "m", "rank", ridge]).reset_index()
+    mean = _v1_mean_mse(df, [d, "m", "rank", ridge]).reset_index()
     parts, ok, shrinks = [], True, False
     for (dd, m), g in mean.groupby([d, "m"]):
         if g["rank"].nunique() < 2:
@@ -270,7 +831,7 @@ def less_ridge_better_with_rank(df: pd.DataFrame, within: float = 2.0) -> Outcom
     return Outcome(HOLDS if ok and shrinks else FAILS, "; ".join(parts))
 
 
-def best_under_noise(df: pd.DataFrame, family: str = "linrfm", slack: float = 0.1) -> Outcome:
+def _v1_best_under_noise(df: pd.DataFrame, family: str = "linrfm", slack: float = 0.1) -> Outcome:
     """Fig. 7: at every noise level σ > 0 the best method of ``family`` has mean test MSE (on
     the clean entries) at most (1 + slack) × the best other method's."""
     noisy = df[df["noise_std"] > 0]
@@ -288,7 +849,7 @@ def best_under_noise(df: pd.DataFrame, family: str = "linrfm", slack: float = 0.
     return Outcome(HOLDS if win.all() else FAILS, "; ".join(parts))
 
 
-def speedup_at_least(
+def _v1_speedup_at_least(
     df: pd.DataFrame, slow: str, fast: str, paper_ratio: float, factor: float = 2.0
 ) -> Outcome:
     """Runtime: ``fast`` reaches the target at least paper_ratio / factor times sooner than
@@ -312,7 +873,7 @@ def speedup_at_least(
     return Outcome(HOLDS if ratio >= paper_ratio / factor else FAILS, text)
 
 
-def faster_per_iteration(df: pd.DataFrame, fast: str, slow: str) -> Outcome:
+def _v1_faster_per_iteration(df: pd.DataFrame, fast: str, slow: str) -> Outcome:
     """``fast`` takes less time per iteration than ``slow`` at every size in the table."""
     t = df.pivot_table(index="d", columns="method", values="seconds_per_iter", aggfunc="median")
     if fast not in t or slow not in t:
@@ -325,25 +886,49 @@ def faster_per_iteration(df: pd.DataFrame, fast: str, slow: str) -> Outcome:
     return Outcome(HOLDS if (ratio > 1).all() else FAILS, "; ".join(parts))
 
 
-RULES: dict[str, Callable[..., Outcome]] = {
-    "curves_overlap": curves_overlap,
-    "best_recovery": best_recovery,
-    "lowest_error": lowest_error,
-    "fewest_samples": fewest_samples,
-    "fewer_by_at_least": fewer_by_at_least,
-    "less_ridge_better_with_rank": less_ridge_better_with_rank,
-    "best_under_noise": best_under_noise,
-    "speedup_at_least": speedup_at_least,
-    "faster_per_iteration": faster_per_iteration,
+LEGACY_RULES: dict[str, Callable[..., Outcome]] = {
+    "curves_overlap@1": _v1_curves_overlap,
+    "best_recovery@1": _v1_best_recovery,
+    "lowest_error@1": _v1_lowest_error,
+    "fewest_samples@1": _v1_fewest_samples,
+    "fewer_by_at_least@1": _v1_fewer_by_at_least,
+    "less_ridge_better_with_rank@1": _v1_less_ridge_better_with_rank,
+    "best_under_noise@1": _v1_best_under_noise,
+    "speedup_at_least@1": _v1_speedup_at_least,
+    "faster_per_iteration@1": _v1_faster_per_iteration,
 }
+
+
+def _rule(name: str) -> Callable[..., Outcome]:
+    return RULES[name] if name in RULES else LEGACY_RULES[name]
+
 
 # --- registry and report -----------------------------------------------------------------------
 
 REQUIRED = ("id", "where", "statement", "paper", "check")
+#: What a figure/runtime claim (a rule check) must also say: the paper's sentence, its
+#: operational reading and the tolerance with the reason for it.
+READING = ("quote", "reading", "tolerance")
+CHANGE_KEYS = ("date", "reason", "before")
+
+
+def _check_rule_check(path: str | Path, cid: str, chk: Any, what: str) -> None:
+    if not isinstance(chk, dict) or chk.get("rule") not in {**RULES, **LEGACY_RULES}:
+        rule = chk.get("rule") if isinstance(chk, dict) else chk
+        raise ValueError(
+            f"{path}: claim {cid!r}: {what}: unknown rule {rule!r}; known: {', '.join(RULES)}"
+        )
+    if "table" not in chk:
+        raise ValueError(f"{path}: claim {cid!r}: {what}: rule check needs a table")
 
 
 def load_registry(path: str | Path) -> list[dict[str, Any]]:
-    """Read and validate the claims registry (a YAML list); errors name the claim and the key."""
+    """Read and validate the claims registry (a YAML list); errors name the claim and the key.
+
+    A rule check needs ``quote``, ``reading`` and ``tolerance`` (:data:`READING`); an optional
+    ``changes`` list records each change of the rule since the registry was first written
+    (``date``, ``reason``, ``before``: the check as it was; optional ``after``, default the
+    current check, and ``commit``)."""
     claims = yaml.safe_load(Path(path).read_text())
     if not isinstance(claims, list) or not claims:
         raise ValueError(f"{path}: expected a non-empty list of claims")
@@ -359,14 +944,46 @@ def load_registry(path: str | Path) -> list[dict[str, Any]]:
         if "notebook" in chk:
             if "claim_id" not in chk:
                 raise ValueError(f"{path}: claim {c['id']!r}: notebook check needs claim_id")
-        elif chk.get("rule") not in RULES:
-            raise ValueError(
-                f"{path}: claim {c['id']!r}: unknown rule {chk.get('rule')!r}; "
-                f"known: {', '.join(RULES)}"
-            )
-        elif "table" not in chk:
-            raise ValueError(f"{path}: claim {c['id']!r}: rule check needs a table")
+        else:
+            if chk.get("rule") not in RULES:
+                raise ValueError(
+                    f"{path}: claim {c['id']!r}: unknown rule {chk.get('rule')!r}; "
+                    f"known: {', '.join(RULES)}"
+                )
+            _check_rule_check(path, c["id"], chk, "check")
+            lacks = [k for k in READING if not c.get(k)]
+            if lacks:
+                raise ValueError(f"{path}: claim {c['id']!r}: a rule check needs {lacks}")
+        for j, ch in enumerate(c.get("changes") or []):
+            lacks = [k for k in CHANGE_KEYS if k not in ch]
+            if lacks:
+                raise ValueError(f"{path}: claim {c['id']!r}: change #{j} lacks {lacks}")
+            _check_rule_check(path, c["id"], ch["before"], f"change #{j} before")
+            if "after" in ch:
+                _check_rule_check(path, c["id"], ch["after"], f"change #{j} after")
     return claims
+
+
+def _apply(
+    chk: dict[str, Any], tables: dict[str, pd.DataFrame]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Verdicts and measured texts of one rule check on the tables, per protocol."""
+    verdicts: dict[str, str] = {}
+    measured: dict[str, str] = {}
+    df = tables.get(chk["table"])
+    if df is None or df.empty:
+        verdicts["paper"], measured["paper"] = NOT_RUN, "table not built"
+        return verdicts, measured
+    rule, args = _rule(chk["rule"]), dict(chk.get("args", {}))
+    groups = (
+        [(p, df[df["protocol"] == p]) for p in PROTOCOLS]
+        if "protocol" in df.columns
+        else [("—", df)]
+    )
+    for protocol, sub in groups:
+        o = rule(sub, **args) if not sub.empty else _not_run("no rows")
+        verdicts[protocol], measured[protocol] = o.verdict, o.measured
+    return verdicts, measured
 
 
 def evaluate(
@@ -374,7 +991,8 @@ def evaluate(
     tables: dict[str, pd.DataFrame],
     notebooks: dict[str, pd.DataFrame],
 ) -> tuple[list[Verdict], list[dict[str, Any]]]:
-    """Verdicts for every claim; plus the notebook rows that no claim references (reported too)."""
+    """Verdicts for every claim; plus the notebook rows that no claim references (reported too).
+    Each change of a claim's rule is evaluated on the same tables: its check before and after."""
     out: list[Verdict] = []
     used: set[tuple[str, str]] = set()
     for c in claims:
@@ -396,22 +1014,27 @@ def evaluate(
                 v.measured["—"] = str(row["measured"])
                 v.note = "" if pd.isna(row.get("note")) else str(row.get("note"))
         else:
-            name = chk["table"]
-            v.source = f"results/{name}.csv · {chk['rule']}"
-            df = tables.get(name)
-            if df is None or df.empty:
-                v.verdicts["paper"], v.measured["paper"] = NOT_RUN, "table not built"
-            else:
-                rule, args = RULES[chk["rule"]], dict(chk.get("args", {}))
-                groups = (
-                    [(p, df[df["protocol"] == p]) for p in PROTOCOLS]
-                    if "protocol" in df.columns
-                    else [("—", df)]
-                )
-                for protocol, sub in groups:
-                    o = rule(sub, **args) if not sub.empty else _not_run("no rows")
-                    v.verdicts[protocol], v.measured[protocol] = o.verdict, o.measured
+            v.source = f"results/{chk['table']}.csv · {chk['rule']}"
+            v.verdicts, v.measured = _apply(chk, tables)
             v.note = str(c.get("note", ""))
+            v.reading = str(c.get("reading", "")).strip()
+            v.tolerance = str(c.get("tolerance", "")).strip()
+        for ch in c.get("changes") or []:
+            after = ch.get("after", chk)
+            before_v, before_m = _apply(ch["before"], tables)
+            after_v, _ = _apply(after, tables)
+            v.changes.append(
+                dict(
+                    date=str(ch["date"]),
+                    commit=str(ch.get("commit", "")),
+                    reason=" ".join(str(ch["reason"]).split()),
+                    before_rule=_check_text(ch["before"]),
+                    after_rule=_check_text(after),
+                    before=before_v,
+                    after=after_v,
+                    before_measured=before_m,
+                )
+            )
         out.append(v)
     extra = [
         {"notebook": name, **row}
@@ -422,24 +1045,49 @@ def evaluate(
     return out, extra
 
 
+def _check_text(chk: dict[str, Any]) -> str:
+    args = ", ".join(f"{k}={v}" for k, v in (chk.get("args") or {}).items())
+    return f"{chk['rule']}({args})"
+
+
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(verdicts: list[Verdict], extra: list[dict[str, Any]], header: str) -> str:
-    """The report: a summary count, one row per claim (paper protocol and honest side by side)."""
+def _count(verdicts: list[Verdict], protocol: str) -> dict[str, int]:
+    """Verdicts under ``protocol``; a claim without protocols (a notebook, the runtime) counts
+    with its one verdict under both."""
     count: dict[str, int] = {}
     for v in verdicts:
-        main = v.verdicts.get("paper", v.verdicts.get("—", NOT_RUN))
+        main = v.verdicts.get(protocol, v.verdicts.get("—", NOT_RUN))
         count[main] = count.get(main, 0) + 1
+    return count
+
+
+def _both(vs: dict[str, str]) -> str:
+    if "—" in vs:
+        return vs["—"]
+    return " / ".join(f"{vs.get(p, NOT_RUN)}" for p in PROTOCOLS)
+
+
+def render_markdown(verdicts: list[Verdict], extra: list[dict[str, Any]], header: str) -> str:
+    """The report: a summary count under each protocol, one row per claim (paper protocol and
+    honest side by side), how each figure/runtime claim is read, and every rule change with the
+    verdict before and after on these tables."""
+    n_proto = sum(1 for v in verdicts if "paper" in v.verdicts or "honest" in v.verdicts)
+    counts = {p: _count(verdicts, p) for p in PROTOCOLS}
     lines = [
         "# Paper checks: does each claim of the paper hold?",
         "",
         header,
         "",
         f"**{len(verdicts)} claims** — "
-        + ", ".join(f"{k}: {n}" for k, n in sorted(count.items()))
-        + " (paper protocol where it applies).",
+        + "; ".join(
+            f"{p} protocol: " + ", ".join(f"{k}: {n}" for k, n in sorted(counts[p].items()))
+            for p in PROTOCOLS
+        )
+        + f" ({n_proto} claims are decided per protocol; the other {len(verdicts) - n_proto} "
+        "have one verdict, counted under both).",
         "",
         "| id | where | the paper says | reproduced (paper protocol) | verdict | honest protocol "
         "| verdict (honest) | decided by |",
@@ -465,6 +1113,44 @@ def render_markdown(verdicts: list[Verdict], extra: list[dict[str, Any]], header
             )
             + " |"
         )
+    readings = [v for v in verdicts if v.reading]
+    if readings:
+        lines += ["", "## How each figure and runtime claim is read", ""]
+        lines += [
+            f"- **{v.id}**: {_cell(' '.join(v.reading.split()))} Tolerance: "
+            f"{_cell(' '.join(v.tolerance.split()))}"
+            for v in readings
+        ]
+    changed = [v for v in verdicts if v.changes]
+    if changed:
+        lines += [
+            "",
+            "## Rule changes since the registry was first written",
+            "",
+            "Each change's check before and after, both evaluated on this report's tables "
+            "(verdicts: paper / honest protocol, or the one verdict).",
+            "",
+            "| id | date | change | rule before | verdict before | verdict after |",
+            "|---|---|---|---|---|---|",
+        ]
+        for v in changed:
+            for ch in v.changes:
+                when = ch["date"] + (f" ({ch['commit']})" if ch["commit"] else "")
+                lines.append(
+                    "| "
+                    + " | ".join(
+                        _cell(x)
+                        for x in (
+                            v.id,
+                            when,
+                            ch["reason"],
+                            ch["before_rule"],
+                            _both(ch["before"]),
+                            _both(ch["after"]),
+                        )
+                    )
+                    + " |"
+                )
     notes = [v for v in verdicts if v.note]
     if notes:
         lines += ["", "## Notes", ""]

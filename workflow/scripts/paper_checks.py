@@ -14,10 +14,12 @@ header = (
     f"from the results of config `{smk.params.config_name}` (git {prov['git_commit'][:12]}, "
     f"linrfm {prov['linrfm']}, torch {prov['torch']}, numpy {prov['numpy']}, "
     f"cvxpy {prov['cvxpy']}, device {prov['device']}). Verdicts: **holds**, **fails**, or "
-    "**not run** (the table is missing or this config's scale cannot decide the claim). Figure "
-    "claims are decided twice: under the paper's protocol (ridge and early stop chosen on test "
-    "error, Appendix E) and under the honest protocol (observed entries only). Rules and "
-    "tolerances: `paper_checks/claims.yaml` and `src/linrfm_paper/claims.py`; printed formulas "
+    "**not run** (the table is missing, or the data cannot decide the claim: scale, device, a "
+    "missing rival, too few informative points, ties; the cell says which). Figure claims are "
+    "decided twice: under the paper's protocol (ridge, early stop and best iterate chosen on test "
+    "error for every method, Appendix E) and under the honest protocol (observed entries only). "
+    "Rules, their readings and tolerances, and every rule change: "
+    "`paper_checks/claims.yaml` and `src/linrfm_paper/claims.py`; printed formulas "
     "that disagree with direct runs: `paper_checks/ERRATA.md`."
 )
 verdicts = write_report(
