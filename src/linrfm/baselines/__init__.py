@@ -5,14 +5,25 @@
 * :func:`deep_linear_completion`: deep linear network Z = W_L···W_1 trained with RMSProp
   (Arora et al. 2019).
 * :func:`diagonal_net_regression`: depth-2 diagonal network f(x) = xᵀ(w2 ⊙ w1), gradient descent.
+
+Beyond the paper, the field's standard benchmark (:func:`linrfm.data.standard_problem`):
+
+* :func:`matrix_irls`: MatrixIRLS (Kümmerle & Verdun 2021), IRLS for the smoothed log-det with
+  conjugate gradients on the tangent space, given the rank.
+* :func:`soft_impute`: Soft-Impute (Mazumder, Hastie & Tibshirani 2010), singular value soft
+  thresholding, a single λ or a warm-started path.
 """
 
 from .convex import l1_regression, nuclear_norm_completion
 from .linear_nets import deep_linear_completion, diagonal_net_regression
+from .matrix_irls import matrix_irls
+from .soft_impute import soft_impute
 
 __all__ = [
     "deep_linear_completion",
     "diagonal_net_regression",
     "l1_regression",
+    "matrix_irls",
     "nuclear_norm_completion",
+    "soft_impute",
 ]
