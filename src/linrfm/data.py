@@ -77,6 +77,16 @@ def low_rank_matrix(d1: int, d2: int, r: int, seed: Seed) -> np.ndarray:
     return np.sqrt(d1 * d2) * Y / np.linalg.norm(Y)
 
 
+def observed(
+    Y: np.ndarray, mask: np.ndarray, noise_std: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Y on Ω plus N(0, noise_std²) label noise, NaN off Ω (a solver that reads an unobserved
+    entry fails loudly)."""
+    Y_obs = np.full_like(Y, np.nan)
+    Y_obs[mask] = Y[mask] + noise_std * rng.standard_normal(int(mask.sum()))
+    return Y_obs
+
+
 def completion_problem(
     d1: int, d2: int, r: int, n: int, seed: Seed, noise_std: float = 0.0
 ) -> CompletionProblem:
@@ -91,8 +101,7 @@ def completion_problem(
     mask = np.zeros(d1 * d2, dtype=bool)
     mask[rng.choice(d1 * d2, size=n, replace=False)] = True
     mask = mask.reshape(d1, d2)
-    Y_obs = np.full_like(Y, np.nan)
-    Y_obs[mask] = Y[mask] + noise_std * rng.standard_normal(n)
+    Y_obs = observed(Y, mask, noise_std, rng)
     return CompletionProblem(Y_true=Y, mask=mask, Y_obs=Y_obs, rank=r, noise_std=noise_std)
 
 
@@ -250,8 +259,7 @@ def standard_problem(
             f"no Ω with at least r + 1 = {r + 1} entries in every row and column in "
             f"max_tries = {max_tries} draws (d1 = {d1}, d2 = {d2}, n = {n}); raise rho or max_tries"
         )
-    Y_obs = np.full_like(X0, np.nan)
-    Y_obs[mask] = X0[mask] + noise_std * rng.standard_normal(n)
+    Y_obs = observed(X0, mask, noise_std, rng)
     return StandardProblem(
         Y_true=X0,
         mask=mask,
