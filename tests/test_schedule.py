@@ -156,3 +156,39 @@ def test_bad_schedule_options():
 def test_default_on_cuda_matches_cpu_accuracy(small):
     res = linrfm.complete(small.Y_obs, small.mask, device="cuda")
     assert res.converged and small.relative_test_error(res.Z) < 1e-4
+
+
+@pytest.mark.parametrize(
+    ("rate", "stops_at"), [(1.0, 500), (0.999, 500), (0.998, None), (float("nan"), None)]
+)
+def test_stall_watch_stops_when_progress_does_not_halve_in_a_window(rate, stops_at):
+    from linrfm.solvers._driver import StallWatch
+
+    watch = StallWatch(window=500, factor=0.5)
+    stopped = next((t for t in range(3000) if watch.stalled(rate**t)), None)
+    assert stopped == stops_at
+    assert not any(StallWatch(window=0).stalled(1.0) for _ in range(1000))
+
+
+def test_noisy_data_stall_with_a_diagnosis_instead_of_running_to_the_cap():
+    # the iterate interpolates the noise: the misfit falls to round-off, the tail energy beyond the
+    # rank estimate cannot (no rank-r matrix fits noisy data at 3x its degrees of freedom)
+    d, r = 60, 3
+    p = completion_problem(d, d, r, 3 * degrees_of_freedom(d, d, r), seed=0, noise_std=0.1)
+    res = linrfm.complete(p.Y_obs, p.mask, max_iter=6000)
+    assert res.status == "stalled"
+    assert res.n_iter < 2000
+    assert "rank estimate r = " in res.message and "tail energy" in res.message
+    assert not res.success
+    # the windowed measure really did not halve: the last window's best is > 1/2 the one before
+    tail, misfit = res.extras["tail"][1:], np.asarray(res.history.residual)[1:]
+    progress = np.minimum.accumulate(np.maximum(tail, misfit))
+    assert progress[-1] > 0.5 * progress[-501]
+    # switched off, the same run goes on to the cap
+    off = linrfm.complete(
+        p.Y_obs,
+        p.mask,
+        max_iter=res.n_iter + 50,
+        ridge=linrfm.SpectralRidge(stall_window=0),
+    )
+    assert off.status == "max_iter"

@@ -27,7 +27,8 @@ class Status(enum.StrEnum):
     CALLBACK = "callback"
     #: ``max_iter`` iterations ran without another reason to stop
     MAX_ITER = "max_iter"
-    #: the iteration stopped improving (reserved for a stall detector; no solver reports it yet)
+    #: the iteration stopped improving: its progress measure did not halve in a window of iterations
+    #: (``SpectralRidge.stall_window``; observed data only)
     STALLED = "stalled"
 
 

@@ -8,6 +8,8 @@ driver records the history, calls the callback, and decides when to stop:
 - ``Status.TOLERANCE``: relative change < ``tol`` where the map allows it (``Step.can_converge``);
 - ``Status.CERTIFIED``: the map certifies its iterate (``Step.certified``; only with ``tol > 0``);
 - ``Status.CALLBACK``: ``callback(state)`` returned True;
+- ``Status.STALLED``: the map's progress measure (``Step.progress``, observed data only) did not
+  halve over a window of iterations (:class:`StallWatch`; only with ``tol > 0``);
 - ``Status.MAX_ITER``: ``max_iter`` AGOP updates ran.
 
 Stopping reads only the map's own iterates and observed data. ``tol = 0`` never stops early.
@@ -40,6 +42,33 @@ class Step:
     can_converge: bool = True
     #: the iterate carries its own certificate of convergence: stop at once
     certified: bool = False
+    #: a measure of distance to a solution that tends to 0 on success (observed data only), read
+    #: by the stall watch; NaN: not watched this iteration
+    progress: float = float("nan")
+
+
+@dataclass
+class StallWatch:
+    """Stalled at t when the best progress p of the last ``window`` iterations is above
+    ``factor`` × the best before them: min_{s ≤ t} p_s > factor · min_{s ≤ t − window} p_s.
+
+    At the slowest rate this lets through, p halves every ``window`` iterations; reaching
+    round-off (≈ 2⁻⁴⁵ of where it started) would take 45 windows. ``window = 0`` never stalls."""
+
+    window: int = 500
+    factor: float = 0.5
+
+    def __post_init__(self) -> None:
+        self._best: list[float] = []
+
+    def stalled(self, p: float) -> bool:
+        if not self.window or p != p:  # disabled, or NaN (not watched)
+            return False
+        best = min(p, self._best[-1]) if self._best else p
+        self._best.append(best)
+        if len(self._best) <= self.window:
+            return False
+        return best > self.factor * self._best[-1 - self.window]
 
 
 class Map(Protocol):
@@ -89,9 +118,11 @@ def run(
     callback: Callback | None = None,
     log_every: int = 0,
     certificate: Callable[[], str] | None = None,
+    stall: StallWatch | None = None,
+    diagnosis: Callable[[], str] | None = None,
 ) -> Outcome:
     """Iterate ``f`` from t = 0 until a stop (module docstring); ``certificate()`` describes a
-    certified stop in the message."""
+    certified stop in the message, ``diagnosis()`` a stalled one."""
     history = History()
     t0 = time.perf_counter()
 
@@ -107,7 +138,11 @@ def run(
             return Status.TOLERANCE
         if tol > 0 and s.certified:
             return Status.CERTIFIED
-        return Status.CALLBACK if asked else None
+        if asked:
+            return Status.CALLBACK
+        if tol > 0 and stall is not None and stall.stalled(s.progress):
+            return Status.STALLED
+        return None
 
     s = f.first()
     status = judge(0, s)
@@ -127,6 +162,11 @@ def run(
         why = certificate() if certificate is not None else "the iterate certified itself"
     elif status is Status.CALLBACK:
         why = "the callback asked to stop"
+    elif status is Status.STALLED:
+        w = stall.window if stall is not None else 0
+        why = f"stalled: no halving of the progress measure in {w} iterations" + (
+            f" ({diagnosis()})" if diagnosis is not None else ""
+        )
     else:
         why = (
             f"max_iter reached without meeting tol = {tol:.1e} (last relative change {change:.2e})"

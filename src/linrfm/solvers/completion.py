@@ -20,10 +20,12 @@ it to the spectral gap of G_t, the ε-continuation of IRLS-0). K_t lives in a ke
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import torch
 
-from .._backend import as_tensor, resolve_device, resolve_dtype
+from .._backend import as_tensor, resolve_device, resolve_dtype, to_numpy
 from ..matfun import half_integer_power
 from ..result import Callback, IterationState, Result
 from ..validation import (
@@ -39,6 +41,7 @@ from .kernels import DenseKernel
 from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, LowRankKernel
 from .observed import DEFAULT_CHUNK_ELEMENTS, Observed
 from .options import DEFAULT_ANDERSON, DEFAULT_MAX_ITER, DEFAULT_TOL, CompletionOptions
+from .refit import rank_refit
 from .schedule import Ridge, RidgeRule, SpectralRidge, SpectralRule, make_rule, resolve_ridge
 
 KERNELS = ("auto", "dense", "lowrank")
@@ -125,8 +128,10 @@ class Algorithm1:
         self.ranks.append(self.rule.rank)
         self.tails.append(self.rule.tail)
         self.Z, residual = self.kernel.regress(t, lam, self.rule)
+        self.kernel_residual = residual
         change = self.kernel.change(self.Z, X)
-        return Step(residual, change, self.rule.done, self.rule.certified)
+        progress = max(residual, self.rule.tail) if self.spectral and t > 0 else float("nan")
+        return Step(residual, change, self.rule.done, self.rule.certified, progress)
 
     def first(self) -> Step:
         """t = 0: the regression on M_0."""
@@ -165,6 +170,12 @@ class Algorithm1:
         return (
             f"certified: tail energy ‖X − [X]_r‖²/‖X‖² = {self.rule.tail:.1e} ≤ tail_tol at "
             f"rank r = {self.rule.rank}"
+        )
+
+    def diagnosis(self) -> str:
+        return (
+            f"misfit {self.kernel_residual:.1e}, tail energy {self.rule.tail:.1e} at rank "
+            f"estimate r = {self.rule.rank}, ridge {self.ridges[-1]:.1e}"
         )
 
     def extras(self) -> dict[str, np.ndarray]:
@@ -209,6 +220,8 @@ def _solve(
         callback=callback,
         log_every=o.log_every,
         certificate=f.certificate,
+        stall=_driver.StallWatch(o.ridge.stall_window) if f.spectral else None,
+        diagnosis=f.diagnosis,
     )
     return f, out
 
@@ -233,6 +246,7 @@ def complete(
     chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
     anderson: int | str = "auto",
     kernel: str = "auto",
+    refit: bool | int = False,
 ) -> Result:
     """Complete the (d1, d2) matrix ``Y`` from its entries where ``mask`` is True.
 
@@ -282,11 +296,17 @@ def complete(
         ``SpectralRidge``, ``M0`` None and ``replace``); "auto" (default) picks "lowrank" when it
         applies, min(d1, d2) ≥ ``lowrank.LOWRANK_MIN_DIM`` and samples are ample (see
         :func:`choose_kernel`).
+    refit : for noisy observations. After the iteration stops, replace Z by the rank-r
+        least-squares fit argmin_{rank ≤ r} ‖P_Ω(Z − Y)‖_F, by alternating least squares from
+        [Z]_r (``refit.py``): True takes r = r̂, the ``SpectralRidge`` rank estimate; an int is r.
+        False (default): Z interpolates Y_Ω, as Algorithm 1 does.
 
     Returns
     -------
     Result with ``x`` = ``Z`` (d1, d2), ``n_iter``, ``status`` ("tolerance", "certified",
-    "callback" or "max_iter") and ``message``, ``history`` (residual = relative
+    "stalled" — with a ``SpectralRidge``, when max(misfit, tail energy) did not halve in
+    ``SpectralRidge.stall_window`` iterations; the message names the misfit, the tail energy and
+    the rank estimate —, "callback" or "max_iter") and ``message``, ``history`` (residual = relative
     misfit ||Z_Ω − Y_Ω|| / ||Y_Ω|| of the row solves before re-imposing Ω), ``extras["K"]`` (the
     last K_t, on which Z is the regression), ``extras["ridge"]`` (λ_t per iteration) and, with a
     ``SpectralRidge``, ``extras["rank"]`` (r̂_t) and ``extras["tail"]`` (the tail energy
@@ -312,6 +332,7 @@ def complete(
         alpha=alpha, eps=eps, max_iter=max_iter, tol=tol, log_every=log_every
     )
     ridge = resolve_ridge(ridge)
+    refit = _check_refit(refit, ridge, min(d1, d2))
     M0 = check_square_init("M0", M0, d2)
     if method not in METHODS:
         raise ValueError(f"method must be 'auto', 'svd_free' or 'eigh', got {method!r}")
@@ -336,7 +357,37 @@ def complete(
     f, out = _solve(obs, as_tensor(Y[mask], dev, dt), which, o, callback, "linrfm.complete")
     Z = f.kernel.numpy(f.Z)
     extras = {**f.extras(), "kernel": which, "features": "rows" if transposed else "columns"}
+    if refit is not False:
+        r = int(f.rule.rank) if refit is True else refit
+        fit = rank_refit(
+            as_tensor(Y, dev, dt), torch.as_tensor(mask, device=dev), as_tensor(Z, dev, dt), r
+        )
+        Z = to_numpy(fit.Z)
+        extras.update(refit_rank=r, refit_sweeps=fit.sweeps, refit_misfit=fit.misfit)
+        out = dataclasses.replace(
+            out,
+            message=f"{out.message}; refit: rank-{r} least squares on the observed entries "
+            f"({fit.sweeps} sweeps, relative misfit {fit.misfit:.2e})",
+        )
     return _driver.result(out, np.ascontiguousarray(Z.T) if transposed else Z, extras)
+
+
+def _check_refit(refit: bool | int, ridge: Ridge, max_rank: int) -> bool | int:
+    """``complete``'s ``refit``: False, True (the rank from the SpectralRidge estimate r̂) or a
+    rank 1 ≤ r ≤ min(d1, d2)."""
+    if refit is False:
+        return False
+    if refit is True:
+        if not isinstance(ridge, SpectralRidge):
+            raise ValueError(
+                "refit=True takes the rank from the SpectralRidge estimate r̂; with a fixed ridge "
+                "or a RidgeDecay give the rank, refit=<int>"
+            )
+        return True
+    r = check_int("refit", refit, 1)
+    if r > max_rank:
+        raise ValueError(f"refit must be a rank <= min(d1, d2) = {max_rank}, got {r}")
+    return r
 
 
 def check_entries(

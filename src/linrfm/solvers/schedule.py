@@ -87,6 +87,10 @@ class SpectralRidge:
     - the floor keeps every K[S_i, S_i] + λI positive definite in floating point (at least 100
       machine epsilons).
 
+    ``stall_window``: the solver stops with status "stalled" when the progress measure
+    max(misfit, τ_t) (both → 0 on recovery; observed data only) did not halve over the last
+    ``stall_window`` iterations (``_driver.StallWatch``; 0: never).
+
     ``certified`` (the solver stops) once the tail energy of the iterate,
     τ_t = (tr G_t − Σ_{k ≤ r̂} g_k) / tr G_t = ‖X − [X]_r̂‖²_F / ‖X‖²_F, is at most ``tail_tol``:
     X then lies within √τ_t ‖X‖_F of a rank-r̂ matrix that fits the observed entries to the same
@@ -102,6 +106,7 @@ class SpectralRidge:
     tail_tol: float = 1e-14
     max_rank: int | None = None
     oversample: int = 8
+    stall_window: int = 500
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_decay < 1:
@@ -109,6 +114,7 @@ class SpectralRidge:
         check_nonnegative("SpectralRidge.floor", self.floor)
         check_nonnegative("SpectralRidge.tail_tol", self.tail_tol)
         check_int("SpectralRidge.oversample", self.oversample, 0)
+        check_int("SpectralRidge.stall_window", self.stall_window, 0)
         if self.max_rank is not None:
             check_int("SpectralRidge.max_rank", self.max_rank, 1)
 
