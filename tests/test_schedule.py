@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import linrfm
-from linrfm.data import completion_problem, degrees_of_freedom
+from linrfm.data import completion_problem, degrees_of_freedom, standard_problem
 from linrfm.solvers.anderson import Anderson
 from linrfm.solvers.kernels import RitzTracker
 from linrfm.solvers.schedule import (
@@ -192,3 +192,25 @@ def test_noisy_data_stall_with_a_diagnosis_instead_of_running_to_the_cap():
         ridge=linrfm.SpectralRidge(stall_window=0),
     )
     assert off.status == "max_iter"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_rank_estimate_locked_below_the_truth_grows(seed):
+    # standard protocol, 40 x 40 rank 2, κ = 10, ρ = 3: r̂ locks at 1 (λ = g_2 on the missed
+    # direction, λ and τ frozen, misfit 6e-2); growth on the lock recovers every draw
+    p = standard_problem(40, 40, 2, 3.0, 10.0, seed=seed)
+    res = linrfm.complete(p.Y_obs, p.mask)
+    assert res.status == "certified" and res.extras["rank"][-1] == 2
+    assert p.relative_error(res.Z) < 1e-5
+    locked = linrfm.complete(p.Y_obs, p.mask, ridge=linrfm.SpectralRidge(grow_window=0))
+    assert locked.status == "stalled" and locked.extras["rank"][-1] == 1
+    assert p.relative_error(locked.Z) > 5e-2
+
+
+def test_noise_at_the_true_rank_does_not_grow_the_rank_estimate():
+    # noise freezes λ and τ too, but its bulk has no second gap
+    for sigma in (0.1, 0.01):
+        d, r = 60, 3
+        p = completion_problem(d, d, r, 3 * degrees_of_freedom(d, d, r), seed=0, noise_std=sigma)
+        res = linrfm.complete(p.Y_obs, p.mask)
+        assert set(res.extras["rank"][10:]) == {r}

@@ -78,9 +78,12 @@ def test_benchmark_rules_run_at_smoke_size(tmp_path):
     cmd = [*SNAKEMAKE, "bench", "--cores", "2", "--configfile", "config/smoke.yaml"]  # target first
     run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
-    for n in range(1, 6):
+    for n in range(1, 7):
         table = pd.read_csv(tmp_path / f"results/bench/target{n}.csv")
         assert len(table) >= 1 and "git_commit" in table.columns
+    t6 = pd.read_csv(tmp_path / "results/bench/target6.csv")
+    assert set(t6["method"]) == {"linrfm", "matrix_irls"} and len(t6) == 4
+    assert t6["success"].all()  # 40 x 40 rank 2, κ = 10, ρ = 3: both recover
     t3 = pd.read_csv(tmp_path / "results/bench/target3.csv")
     assert set(t3["kernel"]) == {"dense", "lowrank"}
     assert 60 in set(t3.loc[t3["kernel"] == "lowrank", "d"])

@@ -1,5 +1,5 @@
 BENCH = config["bench"]
-BENCH_TARGETS = ["target1", "target2", "target3", "target4", "target5"]
+BENCH_TARGETS = ["target1", "target2", "target3", "target4", "target5", "target6"]
 
 
 rule bench:

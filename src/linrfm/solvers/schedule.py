@@ -87,6 +87,15 @@ class SpectralRidge:
     - the floor keeps every K[S_i, S_i] + λI positive definite in floating point (at least 100
       machine epsilons).
 
+    - rank growth on a lock (``grow_window``, ``grow_gap``): a rank estimate below the true
+      rank can also lock once the gap is clear (κ = 0): λ = g_{r̂+1} then sits on the missed
+      signal eigenvalue and λ_t, τ_t freeze. When both changed by less than 0.1% over
+      ``grow_window`` iterations, λ is above its floor and the spectrum shows a second gap right
+      after r̂ (g_{r̂+1} / g_{r̂+2} ≥ ``grow_gap``), the estimate is forced to r̂ ≥ r̂ + 1 from
+      then on (the argmax above runs over k > r̂). Noise at the true rank locks λ and τ too, but
+      its bulk has no second gap (ratios ≤ 1.6 measured against 4.4–7.5 for a missed direction;
+      docs/design.md), so it does not grow. ``grow_window = 0`` never grows.
+
     ``stall_window``: the solver stops with status "stalled" when the progress measure
     max(misfit, τ_t) (both → 0 on recovery; observed data only) did not halve over the last
     ``stall_window`` iterations (``_driver.StallWatch``; 0: never).
@@ -107,6 +116,8 @@ class SpectralRidge:
     max_rank: int | None = None
     oversample: int = 8
     stall_window: int = 500
+    grow_window: int = 20
+    grow_gap: float = 3.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_decay < 1:
@@ -115,6 +126,9 @@ class SpectralRidge:
         check_nonnegative("SpectralRidge.tail_tol", self.tail_tol)
         check_int("SpectralRidge.oversample", self.oversample, 0)
         check_int("SpectralRidge.stall_window", self.stall_window, 0)
+        check_int("SpectralRidge.grow_window", self.grow_window, 0)
+        if not self.grow_gap > 1:
+            raise ValueError(f"SpectralRidge.grow_gap must be > 1, got {self.grow_gap!r}")
         if self.max_rank is not None:
             check_int("SpectralRidge.max_rank", self.max_rank, 1)
 
@@ -246,6 +260,8 @@ class SpectralRule(RidgeRule):
         self._rank = 0
         self._at_floor = False
         self.separated = False
+        self.min_rank = 1  # r̂ ≥ min_rank: raised by a lock (class docstring of SpectralRidge)
+        self._frozen: list[tuple[float, float]] = []  # (λ_t, τ_t) while the lock test runs
 
     def update(self, t: int, spectrum: Spectrum) -> float:
         """λ_t = max(floor, min((1 − κ) λ_{t−1}, (g_{r̂+1} + ε)^{2α})) (class docstring of
@@ -259,7 +275,8 @@ class SpectralRule(RidgeRule):
         k = min(self.r_max, g.numel() - 1)
         tiny = float(g[0]) * 1e-300 + 1e-300
         ratio = g[:k] / g[1 : k + 1].clamp_min(tiny)
-        r = int(torch.argmax(ratio)) + 1
+        low = min(self.min_rank, k) - 1
+        r = int(torch.argmax(ratio[low:])) + 1 + low
         self._rank, self.gap = r, float(ratio[r - 1])
         trace = s.trace
         self._tail = max(trace - float(g[:r].sum()), 0.0) / trace if trace > 0 else 0.0
@@ -276,7 +293,28 @@ class SpectralRule(RidgeRule):
         self._at_floor = target <= floor
         lam = max(target, floor)
         self.lam = min(lam, self.lam) if t > 1 else lam  # monotone even when the floor drifts
+        self._grow_on_lock(r, k, ratio, floor, target)
         return self.lam
+
+    def _grow_on_lock(
+        self, r: int, k: int, ratio: torch.Tensor, floor: float, target: float
+    ) -> None:
+        """Raise ``min_rank`` to r̂ + 1 when λ_t sat on its target g_{r̂+1}^{2α} (not held there
+        by the min-rule), λ_t and τ_t froze (within 0.1%) over ``grow_window`` iterations above
+        the floor, and g_{r̂+1} / g_{r̂+2} ≥ ``grow_gap`` (``ratio[r]``)."""
+        w = self.s.grow_window
+        on_target = target <= (1 + 1e-3) * self.lam
+        if not w or not on_target or self.lam <= 2 * floor or r >= k:
+            self._frozen.clear()
+            return
+        self._frozen.append((self.lam, self._tail))
+        if len(self._frozen) <= w:
+            return
+        (lam0, tail0), self._frozen = self._frozen[0], self._frozen[1:]
+        frozen = abs(self.lam / lam0 - 1) < 1e-3 and abs(self._tail / max(tail0, 1e-300) - 1) < 1e-3
+        if frozen and float(ratio[r]) >= self.s.grow_gap:
+            self.min_rank = r + 1
+            self._frozen.clear()
 
     @property
     def done(self) -> bool:
