@@ -9,7 +9,8 @@ driver records the history, calls the callback, and decides when to stop:
 - ``Status.CERTIFIED``: the map certifies its iterate (``Step.certified``; only with ``tol > 0``);
 - ``Status.CALLBACK``: ``callback(state)`` returned True;
 - ``Status.STALLED``: the map's progress measure (``Step.progress``, observed data only) did not
-  halve over a window of iterations (:class:`StallWatch`; only with ``tol > 0``);
+  halve over a window of iterations (:class:`StallWatch`), or the map sits at a fixed point it
+  cannot certify (``Step.stationary`` and relative change < ``tol``); only with ``tol > 0``;
 - ``Status.MAX_ITER``: ``max_iter`` AGOP updates ran.
 
 Stopping reads only the map's own iterates and observed data. ``tol = 0`` never stops early.
@@ -45,6 +46,9 @@ class Step:
     #: a measure of distance to a solution that tends to 0 on success (observed data only), read
     #: by the stall watch; NaN: not watched this iteration
     progress: float = float("nan")
+    #: the map's own state (e.g. its ridge) no longer moves: with a relative change < tol the
+    #: iterate is a fixed point that will not change, certified or not
+    stationary: bool = False
 
 
 @dataclass
@@ -125,6 +129,7 @@ def run(
     certified stop in the message, ``diagnosis()`` a stalled one."""
     history = History()
     t0 = time.perf_counter()
+    reason = [""]  # why a STALLED stop stopped
 
     def judge(t: int, s: Step) -> Status | None:
         history.residual.append(float(s.residual))
@@ -140,7 +145,11 @@ def run(
             return Status.CERTIFIED
         if asked:
             return Status.CALLBACK
+        if tol > 0 and s.stationary and s.rel_change < tol:
+            reason[0] = f"stalled at a fixed point (relative change {s.rel_change:.1e} < tol)"
+            return Status.STALLED
         if tol > 0 and stall is not None and stall.stalled(s.progress):
+            reason[0] = f"stalled: no halving of the progress measure in {stall.window} iterations"
             return Status.STALLED
         return None
 
@@ -163,10 +172,7 @@ def run(
     elif status is Status.CALLBACK:
         why = "the callback asked to stop"
     elif status is Status.STALLED:
-        w = stall.window if stall is not None else 0
-        why = f"stalled: no halving of the progress measure in {w} iterations" + (
-            f" ({diagnosis()})" if diagnosis is not None else ""
-        )
+        why = reason[0] + (f" ({diagnosis()})" if diagnosis is not None else "")
     else:
         why = (
             f"max_iter reached without meeting tol = {tol:.1e} (last relative change {change:.2e})"

@@ -131,7 +131,8 @@ class Algorithm1:
         self.kernel_residual = residual
         change = self.kernel.change(self.Z, X)
         progress = max(residual, self.rule.tail) if self.spectral and t > 0 else float("nan")
-        return Step(residual, change, self.rule.done, self.rule.certified, progress)
+        stationary = self.spectral and self.rule.stationary
+        return Step(residual, change, self.rule.done, self.rule.certified, progress, stationary)
 
     def first(self) -> Step:
         """t = 0: the regression on M_0."""

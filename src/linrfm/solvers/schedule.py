@@ -98,7 +98,10 @@ class SpectralRidge:
 
     ``stall_window``: the solver stops with status "stalled" when the progress measure
     max(misfit, τ_t) (both → 0 on recovery; observed data only) did not halve over the last
-    ``stall_window`` iterations (``_driver.StallWatch``; 0: never).
+    ``stall_window`` iterations (``_driver.StallWatch``; 0: never); and, whatever the window, when
+    λ_t = λ_{t−1} above the floor after a whole ``grow_window`` of the lock test and Z changed
+    by less than ``tol``: a fixed point of the iteration that is not certified (noisy data, as
+    a rule: lin-RFM then returns a denoised rank-r̂ fit, not an interpolant).
 
     ``certified`` (the solver stops) once the tail energy of the iterate,
     τ_t = (tr G_t − Σ_{k ≤ r̂} g_k) / tr G_t = ‖X − [X]_r̂‖²_F / ‖X‖²_F, is at most ``tail_tol``:
@@ -261,6 +264,8 @@ class SpectralRule(RidgeRule):
         self._at_floor = False
         self.separated = False
         self.min_rank = 1  # r̂ ≥ min_rank: raised by a lock (class docstring of SpectralRidge)
+        self._held = False  # λ_t = λ_{t−1} above the floor
+        self._judged = False  # a whole frozen window passed without growth: no more growth
         self._frozen: list[tuple[float, float]] = []  # (λ_t, τ_t) while the lock test runs
 
     def update(self, t: int, spectrum: Spectrum) -> float:
@@ -292,7 +297,9 @@ class SpectralRule(RidgeRule):
             target = min(target, (1 - decay) * self.lam)
         self._at_floor = target <= floor
         lam = max(target, floor)
+        previous = self.lam
         self.lam = min(lam, self.lam) if t > 1 else lam  # monotone even when the floor drifts
+        self._held = t > 1 and self.lam == previous and self.lam > 2 * floor
         self._grow_on_lock(r, k, ratio, floor, target)
         return self.lam
 
@@ -312,9 +319,15 @@ class SpectralRule(RidgeRule):
             return
         (lam0, tail0), self._frozen = self._frozen[0], self._frozen[1:]
         frozen = abs(self.lam / lam0 - 1) < 1e-3 and abs(self._tail / max(tail0, 1e-300) - 1) < 1e-3
-        if frozen and float(ratio[r]) >= self.s.grow_gap:
+        if not frozen or self._judged:
+            return
+        # the first frozen window decides: a later second gap is noise drifting into a spurious
+        # direction (300 x 300 rank 5, σ = 0.01: g_6 / g_7 = 84 at t = 228), not a missed signal
+        if float(ratio[r]) >= self.s.grow_gap:
             self.min_rank = r + 1
             self._frozen.clear()
+        else:
+            self._judged = True
 
     @property
     def done(self) -> bool:
@@ -323,6 +336,12 @@ class SpectralRule(RidgeRule):
     @property
     def certified(self) -> bool:
         return self._tail <= self.s.tail_tol
+
+    @property
+    def stationary(self) -> bool:
+        """λ_t = λ_{t−1} above the floor and the lock test ran a whole ``grow_window`` without
+        growing: with Z unchanged too, the iteration is at a fixed point it will not leave."""
+        return self._held and (self._judged or not self.s.grow_window)
 
     @property
     def rank(self) -> int:
