@@ -1,5 +1,8 @@
 BENCH = config["bench"]
 BENCH_TARGETS = ["target1", "target2", "target3", "target4", "target5", "target6"]
+#: targets run by one job each (bench/<target>.py); target 6 runs one job per case
+BENCH_SCRIPTS = BENCH_TARGETS[:5]
+STANDARD_CASES = range(len(BENCH["target6"]["cases"]))
 
 
 rule bench:
@@ -17,7 +20,7 @@ rule bench_target:
     log:
         "logs/bench/{target}.log",
     wildcard_constraints:
-        target="|".join(BENCH_TARGETS),
+        target="|".join(BENCH_SCRIPTS),
     conda:
         "../../envs/linrfm.yaml"
     threads: BENCH["threads"]
@@ -29,6 +32,42 @@ rule bench_target:
         c=lambda w: BENCH[w.target],
     script:
         "../../bench/{wildcards.target}.py"
+
+
+rule bench_standard_case:
+    """Target 6, the standard protocol: one case {kappa, rho} of config[bench][target6], its
+    methods and draws (bench/target6.py); a killed run keeps the cases already done."""
+    output:
+        "results/bench/target6/case{i}.csv",
+    log:
+        "logs/bench/target6_case{i}.log",
+    wildcard_constraints:
+        i=r"\d+",
+    conda:
+        "../../envs/linrfm.yaml"
+    threads: BENCH["threads"]
+    resources:
+        mem_mb=8000,
+        runtime=120,
+        bench_slot=1,
+    params:
+        c=lambda w: {**BENCH["target6"], "cases": [BENCH["target6"]["cases"][int(w.i)]]},
+    script:
+        "../../bench/target6.py"
+
+
+rule bench_standard:
+    """Target 6's table: its cases' rows in one CSV."""
+    input:
+        expand("results/bench/target6/case{i}.csv", i=STANDARD_CASES),
+    output:
+        "results/bench/target6.csv",
+    log:
+        "logs/bench/target6.log",
+    conda:
+        "../../envs/linrfm.yaml"
+    script:
+        "../scripts/collect_tables.py"
 
 
 rule bench_scaling_plot:
