@@ -3,7 +3,8 @@
 * :func:`nuclear_norm_completion`: min ||Z||_* s.t. Z_Ω = Y_Ω (or ||Z_Ω − Y_Ω||_2 ≤ δ), CVXPY.
 * :func:`l1_regression`: min ||w||_1 s.t. Xw = y, CVXPY.
 * :func:`deep_linear_completion`: deep linear network Z = W_L···W_1 trained with RMSProp
-  (Arora et al. 2019).
+  (Arora et al. 2019); :func:`deep_linear_completion_batched` trains B of them (own seeds, own
+  masks) as one batched program, each member equal to its single run.
 * :func:`diagonal_net_regression`: depth-2 diagonal network f(x) = xᵀ(w2 ⊙ w1), gradient descent.
 
 Beyond the paper, the field's standard benchmark (:func:`linrfm.data.standard_problem`):
@@ -14,6 +15,7 @@ Beyond the paper, the field's standard benchmark (:func:`linrfm.data.standard_pr
   thresholding, a single λ or a warm-started path.
 """
 
+from .batched_nets import deep_linear_completion_batched
 from .convex import l1_regression, nuclear_norm_completion
 from .linear_nets import deep_linear_completion, diagonal_net_regression
 from .matrix_irls import matrix_irls
@@ -21,6 +23,7 @@ from .soft_impute import soft_impute
 
 __all__ = [
     "deep_linear_completion",
+    "deep_linear_completion_batched",
     "diagonal_net_regression",
     "l1_regression",
     "matrix_irls",

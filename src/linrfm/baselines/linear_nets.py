@@ -46,6 +46,8 @@ log = logging.getLogger("linrfm")
 
 #: Arora et al.'s ``init_scale``: the end-to-end matrix starts with ||Z_0||_F ≈ 1e-3 · sqrt(d).
 ARORA_INIT_SCALE = 1e-3
+#: GroupRMSprop's second-moment decay and its eps (Arora et al.'s code)
+GROUP_RMSPROP_ALPHA, GROUP_RMSPROP_EPS = 0.99, 1e-4
 _OPTIMIZERS = ("rmsprop", "group_rmsprop")
 
 
@@ -180,6 +182,39 @@ def _rel_change(new: torch.Tensor, old: torch.Tensor) -> float:
     return float(torch.linalg.norm(new - old)) / max(denom, 1e-300)
 
 
+def _architecture(
+    d1: int, d2: int, depth: int, width: int | None, init_scale: float | None
+) -> tuple[int, int, float]:
+    """Checked ``depth`` and ``width`` (None: max(d1, d2)) and the per-layer initial standard
+    deviation (``init_scale``, None: Arora et al.'s (1e-3)^{1/L} · width^{−1/2})."""
+    depth = check_int("depth", depth, 1)
+    width = max(d1, d2) if width is None else check_int("width", width, 1)
+    if init_scale is None:
+        std = ARORA_INIT_SCALE ** (1.0 / depth) * width**-0.5
+    else:
+        std = check_positive("init_scale", init_scale)
+    return depth, width, std
+
+
+def _layer_dims(d1: int, d2: int, depth: int, width: int) -> list[int]:
+    """[d2, width, ..., width, d1]: W_k is (dims[k + 1], dims[k])."""
+    return [d2] + [width] * (depth - 1) + [d1]
+
+
+def _initial_weights(
+    dims: list[int], std: float, seed: int, device: torch.device, dtype: torch.dtype
+) -> list[torch.Tensor]:
+    """W_1, ..., W_L with i.i.d. N(0, std²) entries, drawn layer by layer from
+    ``torch.Generator().manual_seed(seed)`` on the CPU in float64 and then moved, so a seed gives
+    the same weights on every device and dtype (and in the batched runs)."""
+    gen = torch.Generator().manual_seed(seed)
+    weights = []
+    for k in range(len(dims) - 1):
+        W0 = torch.randn(dims[k + 1], dims[k], generator=gen, dtype=torch.float64) * std
+        weights.append(W0.to(device=device, dtype=dtype))
+    return weights
+
+
 class _GroupRMSprop:
     """Arora et al.'s "GroupRMSprop": RMSProp with one second-moment scalar for all weights.
 
@@ -190,7 +225,11 @@ class _GroupRMSprop:
     descent with an adaptive global step size)."""
 
     def __init__(
-        self, params: list[torch.Tensor], lr: float, alpha: float = 0.99, eps: float = 1e-4
+        self,
+        params: list[torch.Tensor],
+        lr: float,
+        alpha: float = GROUP_RMSPROP_ALPHA,
+        eps: float = GROUP_RMSPROP_EPS,
     ):
         self.params, self.lr, self.alpha, self.eps = params, lr, alpha, eps
         self.square_avg = 0.0
@@ -293,26 +332,17 @@ def deep_linear_completion(
     """
     name = "deep_linear_completion"
     Y, mask = check_completion_input(Y, mask)
-    depth = check_int("depth", depth, 1)
     lr, max_iter, tol, seed, callback, log_every = _check_common(
         name, lr, max_iter, tol, seed, callback, log_every, deprecated
     )
     d1, d2 = Y.shape
-    width = max(d1, d2) if width is None else check_int("width", width, 1)
-    if init_scale is None:
-        std = ARORA_INIT_SCALE ** (1.0 / depth) * width**-0.5
-    else:
-        std = check_positive("init_scale", init_scale)
+    depth, width, std = _architecture(d1, d2, depth, width, init_scale)
     if optimizer not in _OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {_OPTIMIZERS}, got {optimizer!r}")
     dev, dt = resolve_device(device), resolve_dtype(dtype)
 
-    dims = [d2] + [width] * (depth - 1) + [d1]
-    gen = torch.Generator().manual_seed(seed)
-    weights = []
-    for k in range(depth):
-        W0 = torch.randn(dims[k + 1], dims[k], generator=gen, dtype=torch.float64) * std
-        weights.append(W0.to(device=dev, dtype=dt).requires_grad_(True))
+    dims = _layer_dims(d1, d2, depth, width)
+    weights = [W.requires_grad_(True) for W in _initial_weights(dims, std, seed, dev, dt)]
 
     rows_np, cols_np = np.nonzero(mask)
     rows = torch.as_tensor(rows_np, device=dev)
