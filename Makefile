@@ -21,10 +21,14 @@ $(VENV)/.installed: envs/requirements.txt envs/constraints.txt pyproject.toml en
 test: env
 	$(BIN)/python -m pytest
 
+# first: a lock left by a hard-killed run is cleared (never while a run is alive), damaged
+# tables are rebuilt (src/linrfm_paper/preflight.py)
 reproduce: env
+	$(BIN)/python -m linrfm_paper.preflight . --cores $(CORES)
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
 
 smoke: env
+	$(BIN)/python -m linrfm_paper.preflight . --cores $(CORES) --configfile config/smoke.yaml
 	$(BIN)/snakemake --cores $(CORES) --configfile config/smoke.yaml $(SNAKEMAKE_ARGS)
 
 lint: env

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from linrfm_paper.jobs import save_figure  # noqa: E402
+
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 df = pd.read_csv(smk.input[0]).sort_values("d")
 if "kernel" not in df:
@@ -44,5 +46,5 @@ ax.set_title(
 )
 ax.legend(fontsize=8)
 for out in smk.output:
-    fig.savefig(out, bbox_inches="tight", dpi=150)
+    save_figure(fig, out, bbox_inches="tight", dpi=150)
 plt.close(fig)

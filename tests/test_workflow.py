@@ -1,7 +1,6 @@
 """The Snakemake DAG runs end to end on the smoke config in a temporary copy, and lints clean."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,28 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from _workflow import ROOT, SNAKEMAKE, copy_workflow
 from snakemake.utils import validate
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 BIN = Path(sys.executable).parent  # the venv's tools: ruff, snakefmt
 LINT_PATHS = ["src", "tests", "workflow", "bench"]
 
 
-def _copy_workflow(dst: Path) -> None:
-    for name in ("Snakefile", "workflow", "config", "envs", "notebooks", "paper_checks", "bench"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dst / name)
-        else:
-            shutil.copy(src, dst / name)
-
-
-def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
-    _copy_workflow(tmp_path)
-    cmd = [*SNAKEMAKE, "--cores", "2", "--configfile", "config/smoke.yaml"]
-    first = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    assert first.returncode == 0, first.stderr[-3000:]
+def test_smoke_config_runs_and_second_run_has_nothing_to_do(smoke_run):
+    tmp_path, cmd = smoke_run
     table = pd.read_csv(tmp_path / "results/library_check.csv")
     assert len(table) >= 1
     assert (table["relative_test_error"] < 1e-6).all()
@@ -74,7 +60,7 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(tmp_path):
 
 def test_benchmark_rules_run_at_smoke_size(tmp_path):
     """`snakemake bench` (not part of `all`): every target's table and the scaling figure."""
-    _copy_workflow(tmp_path)
+    copy_workflow(tmp_path)
     cmd = [*SNAKEMAKE, "bench", "--cores", "2", "--configfile", "config/smoke.yaml"]  # target first
     run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -93,7 +79,7 @@ def test_benchmark_rules_run_at_smoke_size(tmp_path):
 def _dry_run_smoke_with(tmp_path, old, new):
     """`snakemake -n` on a copy of the workflow whose smoke config has ``old`` replaced by
     ``new``."""
-    _copy_workflow(tmp_path)
+    copy_workflow(tmp_path)
     smoke = (tmp_path / "config/smoke.yaml").read_text()
     assert old in smoke
     (tmp_path / "config/bad.yaml").write_text(smoke.replace(old, new))
@@ -190,3 +176,27 @@ def test_paper_config_uses_the_papers_settings():
     assert paper["fig7_noisy_completion"]["ridges"][0] == 10
     rt = paper["runtime"]
     assert (rt["d"], rt["rank"], rt["n"], rt["device"]) == (5000, 10, 1_000_000, "cuda")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("  seeds: [0]\nfig4", "  seeds: zero\nfig4", "seeds"),  # wrong type
+        ("  seeds: [0]\nfig4", "  seeds: [0]\n  sedes: [1]\nfig4", "sedes"),  # unknown key
+        ("  seeds: [0]\nfig4", "  seeds: []\nfig4", "seeds"),  # empty grid
+        ("  seeds: [0]\nfig4", "  seeds: [-1]\nfig4", "seeds"),  # negative seed
+        (
+            "  sizes: [{d: 16, rank: 2}]\n  n_multipliers: [1.5",
+            "  sizes: [{d: 2, rank: 3}]\n  n_multipliers: [1.5",
+            "rank",
+        ),
+        ("  n_multipliers: [1.5, 3.0]", "  n_multipliers: []", "n_multipliers"),
+    ],
+    ids=["wrong-type", "unknown-key", "empty-grid", "negative-seed", "d-below-rank", "empty-n"],
+)
+def test_a_bad_config_is_rejected_naming_the_key_before_any_job(tmp_path, old, new, named):
+    res = _dry_run_smoke_with(tmp_path, old, new)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0, out[-2000:]
+    assert named in out and "fig3_completion_vs_n" in out, out[-2000:]
+    assert not (tmp_path / "results").exists()

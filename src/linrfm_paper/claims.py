@@ -35,6 +35,8 @@ import yaml
 
 from linrfm.data import degrees_of_freedom
 
+from .jobs import write_table, write_text
+
 HOLDS, FAILS, NOT_RUN = "holds", "fails", "not run"
 PROTOCOLS = ("paper", "honest")
 MSE_FLOOR = 1e-12  # test MSEs are floored here before taking logs
@@ -112,7 +114,7 @@ class Checks:
     def write(self, path: str | Path) -> pd.DataFrame:
         """Write the table to ``path`` (CSV, no index) and return it."""
         df = self.table()
-        df.to_csv(path, index=False)
+        write_table(df, path)
         return df
 
 
@@ -1188,12 +1190,13 @@ def write_report(
     dfs = {k: pd.read_csv(p) for k, p in tables.items() if Path(p).exists()}
     nbs = {k: pd.read_csv(p) for k, p in notebooks.items() if Path(p).exists()}
     verdicts, extra = evaluate(claims, dfs, nbs)
-    Path(md_path).write_text(render_markdown(verdicts, extra, header))
-    Path(json_path).write_text(
+    write_text(md_path, render_markdown(verdicts, extra, header))
+    write_text(
+        json_path,
         json.dumps(
             {"claims": [asdict(v) for v in verdicts], "notebook_checks": extra},
             indent=1,
             default=str,
-        )
+        ),
     )
     return verdicts

@@ -6,10 +6,13 @@ threads to the rule's ``threads``, compute the rows, write the table atomically.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +41,72 @@ def start_job(log_path: str, threads: int) -> logging.Logger:
     return log
 
 
-def write_table(rows: Rows | pd.DataFrame, path: str | os.PathLike[str]) -> int:
-    """Write ``rows`` (dicts, one per row, or a DataFrame) as a CSV table to ``path`` atomically:
-    a temporary file in the same folder, then ``os.replace``, so that a killed job leaves no
-    partial table. Returns the number of rows."""
-    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+#: every temporary file or folder a job writes before renaming it into place starts with this
+#: (hidden, and recognisable: ``preflight`` removes the ones a killed run left behind)
+TEMPORARY_PREFIX = ".tmp-"
+
+#: fault injection for the kill-and-resume test: seconds to wait between writing a temporary file
+#: and renaming it into place (unset: no wait)
+WRITE_PAUSE_ENV = "LINRFM_TEST_WRITE_PAUSE"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path in ``path``'s folder (same extension, so writers that read it keep
+    their format); when the block ends, rename it onto ``path`` (``os.replace``, atomic on one
+    file system). A reader never sees a half-written file; a killed writer leaves at most a
+    ``.tmp-<name>.*<ext>`` file (``TEMPORARY_PREFIX``), never a partial ``path``."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(
+        dir=out.parent, prefix=f"{TEMPORARY_PREFIX}{out.name}.", suffix=out.suffix
+    )
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", newline="") as f:
-            df.to_csv(f, index=False)
+        yield tmp
+        pause = os.environ.get(WRITE_PAUSE_ENV)
+        if pause:
+            time.sleep(float(pause))
         os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """``Path(path).write_text(text)``, atomically (:func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], **kwargs: Any) -> None:
+    """``fig.savefig(path, **kwargs)``, atomically (:func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, **kwargs)
+
+
+def checksum_path(path: str | os.PathLike[str]) -> Path:
+    """Where :func:`write_table` keeps the SHA-256 of the table at ``path``: ``.<name>.sha256``
+    beside it."""
+    out = Path(path)
+    return out.parent / f".{out.name}.sha256"
+
+
+def sha256(path: str | os.PathLike[str]) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_table(rows: Rows | pd.DataFrame, path: str | os.PathLike[str]) -> int:
+    """Write ``rows`` (dicts, one per row, or a DataFrame) as a CSV table to ``path`` atomically
+    (:func:`atomic_path`), so that a killed job leaves no partial table, and its SHA-256 beside
+    it (:func:`checksum_path`), so that a table edited or truncated afterwards is detected
+    (``linrfm_paper.preflight``). Returns the number of rows."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=False)
+        digest = sha256(tmp)
+    write_text(checksum_path(path), digest + "\n")
     return len(df)
 
 

@@ -3,11 +3,13 @@ import os
 from snakemake.utils import validate
 
 from linrfm.data import n_from_factor
-from linrfm_paper import methods
+from linrfm_paper import config_checks, methods
 
 validate(config, "../schemas/config.schema.yaml")
 # every `methods:` list names methods of the registry (src/linrfm_paper/methods.py)
 methods.check_config(config)
+# every problem size has rank < min(d1, d2) (src/linrfm_paper/config_checks.py)
+config_checks.check_sizes(config)
 
 
 def n_grid(d, rank, multipliers):

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from linrfm_paper.jobs import write_text
+
 #: columns written by ``provenance()`` / ``bench.stamp`` (shown once per table, not per row)
 PROVENANCE = ("torch_threads", "peak_rss_gb", "device", "python", "numpy", "torch", "cvxpy")
 PROVENANCE += ("linrfm", "git_commit", "target", "mse_history")
@@ -346,7 +348,7 @@ def main(inputs: list[str], output: str, log: str | None = None) -> None:
             tables[path.stem] = pd.read_csv(path)
             stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
             written[path.stem] = stamp.strftime("%Y-%m-%d %H:%M UTC")
-    Path(output).write_text(render(tables, written))
+    write_text(output, render(tables, written))
     if log:
         Path(log).write_text(f"{len(tables)} tables ({', '.join(sorted(tables))}) -> {output}\n")
 

@@ -26,6 +26,7 @@ import numpy as np  # noqa: E402
 import seaborn as sns  # noqa: E402
 import yaml  # noqa: E402
 
+from linrfm_paper.jobs import save_figure  # noqa: E402
 from linrfm_paper.theory import psi_closed_form_kind, psi_normalised  # noqa: E402
 
 
@@ -65,7 +66,7 @@ def main(
     axes[0].legend(loc="lower right", fontsize=7, frameon=True)
     fig.tight_layout()
     for out in (out_pdf, out_png):
-        fig.savefig(out, bbox_inches="tight", dpi=150)
+        save_figure(fig, out, bbox_inches="tight", dpi=150)
     plt.close(fig)
 
 

@@ -29,6 +29,7 @@ import seaborn as sns  # noqa: E402
 import yaml  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
+from linrfm_paper.jobs import save_figure  # noqa: E402
 from linrfm_paper.theory import prop2_attractor, prop2_map, prop2_top_eigenvalue_printed  # noqa: E402
 
 
@@ -85,7 +86,7 @@ def main(
     fig.colorbar(strm.lines, ax=axes.ravel().tolist(), shrink=0.85, label="‖f(x, y) − (x, y)‖")
     axes.flat[0].legend(loc="upper right", fontsize=6.5, framealpha=0.9)
     for out in (out_pdf, out_png):
-        fig.savefig(out, bbox_inches="tight", dpi=150)
+        save_figure(fig, out, bbox_inches="tight", dpi=150)
     plt.close(fig)
 
 

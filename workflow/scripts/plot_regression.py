@@ -11,6 +11,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from linrfm_paper import methods  # noqa: E402
+from linrfm_paper.jobs import save_figure  # noqa: E402
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 df = pd.read_csv(smk.input[0])
@@ -49,5 +50,5 @@ for ax in g.axes.flat:
     ax.axhline(1e-3, color="k", lw=0.6, ls=":")
     ax.axhline(floor, color="0.6", lw=0.6, ls="--")
 for out in smk.output:
-    g.figure.savefig(out, bbox_inches="tight", dpi=150)
+    save_figure(g.figure, out, bbox_inches="tight", dpi=150)
 plt.close(g.figure)

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from linrfm_paper import methods  # noqa: E402
+from linrfm_paper.jobs import save_figure  # noqa: E402
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 df = pd.read_csv(smk.input[0])
@@ -62,5 +63,5 @@ axes[0].set_title(ours_title, fontsize=9)
 axes[1].set_title("paper (Section 4): 5000×5000 rank 10, n = 10⁶, Titan Xp GPU", fontsize=9)
 fig.suptitle("Runtime: lin-RFM vs width-d linear networks", y=1.02)
 for out in smk.output:
-    fig.savefig(out, bbox_inches="tight", dpi=150)
+    save_figure(fig, out, bbox_inches="tight", dpi=150)
 plt.close(fig)

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from linrfm.data import degrees_of_freedom  # noqa: E402
 from linrfm_paper import methods  # noqa: E402
+from linrfm_paper.jobs import save_figure  # noqa: E402
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 protocol = smk.params.protocol
@@ -67,5 +68,5 @@ fig.suptitle(
     y=1.02,
 )
 for out in smk.output:
-    fig.savefig(out, bbox_inches="tight", dpi=150)
+    save_figure(fig, out, bbox_inches="tight", dpi=150)
 plt.close(fig)

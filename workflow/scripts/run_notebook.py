@@ -11,13 +11,13 @@ from pathlib import Path
 import jupytext
 import papermill as pm
 
-from linrfm_paper.jobs import log_to
+from linrfm_paper.jobs import TEMPORARY_PREFIX, log_to
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 log = log_to(smk.log[0])
 out_nb, out_checks = Path(smk.output.notebook), Path(smk.output.checks)
 out_nb.parent.mkdir(parents=True, exist_ok=True)
-with tempfile.TemporaryDirectory(dir=out_nb.parent) as tmp:
+with tempfile.TemporaryDirectory(dir=out_nb.parent, prefix=TEMPORARY_PREFIX) as tmp:
     source = Path(tmp) / "input.ipynb"
     jupytext.write(jupytext.read(smk.input.notebook), source)
     executed, checks = Path(tmp) / "executed.ipynb", Path(tmp) / "checks.csv"
