@@ -47,9 +47,16 @@ def figure_overrides(fig, kind):
         return {k: c[k] for k in ("target_mse", "time_limit_s", "device", "dtype")}
     if fig == "fig7_noisy_completion" and kind == "linrfm":
         return {"ridges": c["ridges"]}  # Fig. 7's own ridge grid (caption)
+    out = {}
+    if SETTINGS_SECTION[fig] == "completion" and kind == "nets":
+        # the honest protocol's one validation split of Ω, lin-RFM's (experiments/completion.py)
+        linrfm = config["completion"]["linrfm"]
+        out.update(
+            {k: linrfm[k] for k in ("val_fraction", "split_seed") if k in linrfm}
+        )
     if fig == "fig4_threshold_vs_rank" and kind == "nets" and "net_max_steps" in c:
-        return {"max_steps": c["net_max_steps"]}  # the threshold search's step cap
-    return {}
+        out["max_steps"] = c["net_max_steps"]  # the threshold search's step cap
+    return out
 
 
 def method_settings(fig, method):
