@@ -11,6 +11,8 @@ Beyond the paper, the field's standard benchmark (:func:`linrfm.data.standard_pr
 
 * :func:`matrix_irls`: MatrixIRLS (Kümmerle & Verdun 2021), IRLS for the smoothed log-det with
   conjugate gradients on the tangent space, given the rank.
+* :func:`r2rils`: R2RILS (Bauch, Nadler & Zilber 2021), rank-2r least squares on Ω with
+  column-space averaging, given the rank.
 * :func:`soft_impute`: Soft-Impute (Mazumder, Hastie & Tibshirani 2010), singular value soft
   thresholding, a single λ or a warm-started path.
 """
@@ -19,6 +21,7 @@ from .batched_nets import deep_linear_completion_batched
 from .convex import l1_regression, nuclear_norm_completion
 from .linear_nets import deep_linear_completion, diagonal_net_regression
 from .matrix_irls import matrix_irls
+from .r2rils import r2rils
 from .soft_impute import soft_impute
 
 __all__ = [
@@ -28,5 +31,6 @@ __all__ = [
     "l1_regression",
     "matrix_irls",
     "nuclear_norm_completion",
+    "r2rils",
     "soft_impute",
 ]
