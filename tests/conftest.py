@@ -30,3 +30,13 @@ def smoke_run(tmp_path_factory):
     run = subprocess.run(cmd, cwd=where, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     return where, cmd
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny problems: torch's intra-op threads only add contention on a shared machine. Restores
+    the thread count after the module (``pytestmark = pytest.mark.usefixtures(...)``)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -8,7 +8,6 @@ import dataclasses
 
 import numpy as np
 import pytest
-import torch
 
 from linrfm.baselines import deep_linear_completion
 from linrfm.data import completion_problem
@@ -27,12 +26,7 @@ NETS = {
 D, RANK, N, SEED = 12, 2, 100, 3
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 
 from linrfm_paper.experiments.regression import LABELS, METHODS, run_regression
 
@@ -25,13 +24,7 @@ def _settings(method: str) -> dict:
     return DIAG_NET if method == "diag_net" else {}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """The solvers' tiny tensor ops are slowest with several threads on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 
 from linrfm_paper.experiments import completion, threshold
 from linrfm_paper.experiments.completion import run_completion
@@ -106,22 +105,15 @@ def test_logs_every_decided_n(monkeypatch, caplog):
     assert len(decided) == row["n_evaluations"]
 
 
-@pytest.fixture
-def one_thread():
-    """Tiny problems: torch's intra-op threads only add contention on a shared machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 # n_lo = 30 (> dof = 23): SCS needs ~2e5 iterations (25 s) on one seed at n = 23. lin-RFM is
 # searched under the paper protocol only, to keep the test short (each run takes ~1 s).
 @pytest.mark.parametrize(
     ("method", "settings", "protocols"),
     [("nuclear_norm", {}, ("paper", "honest")), ("linrfm_a1", TINY_LINRFM, ("paper",))],
 )
-def test_real_threshold_is_consistent_with_direct_runs(one_thread, method, settings, protocols):
+def test_real_threshold_is_consistent_with_direct_runs(
+    one_torch_thread, method, settings, protocols
+):
     d, rank, seeds, rel_tol = 12, 1, [0, 1], 0.2
     assert completion.run_completion is run_completion  # not left patched
     rows = _by_protocol(

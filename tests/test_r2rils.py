@@ -12,6 +12,8 @@ from linrfm.baselines.matrix_irls import Omega
 from linrfm.baselines.r2rils import least_squares_step, truncate
 from linrfm.data import standard_problem
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 
 def _design(mask, U, V):
     """The dense |Ω| × r(d1 + d2) matrix of (A, B) ↦ (U Bᵀ + A Vᵀ)_Ω, row-major Ω, x = (vec A,
@@ -93,7 +95,6 @@ def test_recovers_on_the_standard_protocol():
     κ = 10): 3 draws at κ = 10 certified with relative error < 1e-3 over the whole matrix; at
     κ = 1e5, 2 draws under 1e-3 within 25 iterations (LSQR runs into its cap there and the error
     levels off at 1e-7 to 1e-5, so no certificate)."""
-    torch.set_num_threads(1)
     for seed in range(3):
         p = standard_problem(100, 100, 3, 2.5, 10.0, seed=seed)
         res = r2rils(p.Y_obs, p.mask, rank=3, device="cpu")
