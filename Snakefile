@@ -16,6 +16,8 @@ include: "workflow/rules/fig4_threshold_vs_rank.smk"
 include: "workflow/rules/fig6_ridge_sweep.smk"
 include: "workflow/rules/fig7_noisy_completion.smk"
 include: "workflow/rules/runtime.smk"
+# beyond the paper: the field's standard benchmark, success rate vs rho beside MatrixIRLS, R2RILS
+include: "workflow/rules/phase_transition.smk"
 # Theorems 1-3, Corollaries 1-2, Appendices A-F: the theory notebooks
 include: "workflow/rules/notebooks.smk"
 # lin-RFM with default arguments on a few problems (a check of the library itself)
@@ -40,6 +42,8 @@ rule all:
         "figures/fig6_ridge_sweep.pdf",
         "figures/fig7_noisy_completion.pdf",
         "figures/runtime.pdf",
+        "figures/phase_transition.pdf",
+        "figures/phase_transition_time.pdf",
         expand("results/notebooks/{name}.ipynb", name=NOTEBOOKS),
         "results/library_check.csv",
         "results/paper_checks.md",

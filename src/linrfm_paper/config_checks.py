@@ -2,7 +2,10 @@
 ``workflow/schemas/config.schema.yaml``, checks types, keys, ranges and empty grids first).
 
 ``check_sizes``: every problem size has rank < min(d1, d2): in any mapping of the config that
-holds ``rank`` (or ``ranks``) beside ``d`` (or ``d1``/``d2``). The error names the key."""
+holds ``rank`` (or ``ranks``) beside ``d`` (or ``d1``/``d2``). The error names the key.
+
+``check_phase_transition``: every ρ of ``phase_transition.rhos`` leaves at least r + 1 observed
+entries per row and column possible (n = ρ r (2d − r) ≥ (r + 1) d)."""
 
 from __future__ import annotations
 
@@ -34,3 +37,19 @@ def check_sizes(config: Mapping) -> None:
                     f"config {path}: rank {r} must be smaller than the matrix side "
                     f"min(d) = {min(dims)}"
                 )
+
+
+def check_phase_transition(config: Mapping) -> None:
+    """ValueError naming ``phase_transition.rhos`` when a ρ gives fewer than (r + 1) d observed
+    entries (the standard protocol needs r + 1 in every row and column)."""
+    c = config.get("phase_transition")
+    if not c:
+        return
+    d, r = int(c["d"]), int(c["rank"])
+    low = [rho for rho in c["rhos"] if rho * r * (2 * d - r) < (r + 1) * d]
+    if low:
+        need = (r + 1) * d / (r * (2 * d - r))
+        raise ValueError(
+            f"config phase_transition.rhos: {low} give fewer than (r + 1) d = {(r + 1) * d} "
+            f"observed entries at d = {d}, rank = {r}; every rho must be >= {need:.3f}"
+        )

@@ -9,7 +9,8 @@ the wildcard constraints from it), and the plot scripts (legend order and colour
 Kinds: ``linrfm`` (lin-RFM with exponent ``alpha``), ``linear_net`` (width-d linear network of
 ``depth`` layers, RMSProp), ``nuclear_norm`` (minimum nuclear norm, CVXPY), ``l1`` (minimum
 ℓ1-norm interpolant), ``diag_net`` (depth-2 diagonal linear network), ``feature_path`` (how lin-RFM
-computes its feature matrix, for the SVD-free timing of Section 4).
+computes its feature matrix, for the SVD-free timing of Section 4); beyond the paper, for the
+standard benchmark: ``matrix_irls``, ``r2rils``, ``soft_impute`` (``linrfm.baselines``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ REGISTRY: tuple[Method, ...] = (
     Method("diag_net", "depth-2 diagonal net", "diag_net", "#937860", settings="diag_net"),
     Method("nuclear_norm", "nuclear norm", "nuclear_norm", "#8172B3"),
     Method("l1", "minimum ℓ1", "l1", "#DA8BC3"),
+    # beyond the paper: the field's standard benchmark (experiments/standard.py)
+    Method("matrix_irls", "MatrixIRLS", "matrix_irls", "#CCB974", settings="matrix_irls"),
+    Method("r2rils", "R2RILS", "r2rils", "#8C613C", settings="r2rils"),
+    Method("soft_impute", "Soft-Impute", "soft_impute", "#A1C9F4", settings="soft_impute"),
     Method("svd_free", "SVD-free (products only)", "feature_path", "#4C72B0"),
     Method("eigh", "eigendecomposition of ZᵀZ", "feature_path", "#8C8C8C"),
 )
@@ -62,6 +67,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "runtime": ("linrfm_a0.5", "dln2", "dln3"),
     # Section 4: seconds per iteration (experiments/runtime.py, seconds_per_iteration)
     "svd_free": ("svd_free", "eigh"),
+    # beyond the paper: the standard benchmark's phase transition (experiments/standard.py)
+    "standard": ("linrfm_a0.25", "linrfm_a0.5", "matrix_irls", "r2rils", "soft_impute"),
 }
 
 #: The config's ``methods:`` lists and the family each must come from.
@@ -71,6 +78,7 @@ CONFIG_METHOD_LISTS: dict[str, str] = {
     "fig4_threshold_vs_rank": "completion",
     "fig7_noisy_completion": "completion",
     "runtime": "runtime",
+    "phase_transition": "standard",
 }
 
 

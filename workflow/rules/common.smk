@@ -10,11 +10,18 @@ validate(config, "../schemas/config.schema.yaml")
 methods.check_config(config)
 # every problem size has rank < min(d1, d2) (src/linrfm_paper/config_checks.py)
 config_checks.check_sizes(config)
+# every rho of the phase transition allows r + 1 entries per row and column
+config_checks.check_phase_transition(config)
 
 
 def n_grid(d, rank, multipliers):
     """Observation counts n = m · (2dr − r²) for each multiplier m, capped at d² − 1."""
     return sorted({n_from_factor(d, d, rank, m) for m in multipliers})
+
+
+def path_number(x):
+    """A config number as it appears in a file name: 1, 10, 100000, 1.5."""
+    return f"{float(x):g}"
 
 
 def completion_points(fig):
@@ -37,6 +44,7 @@ SETTINGS_SECTION = {
     "fig6_ridge_sweep": "completion",
     "fig7_noisy_completion": "completion",
     "runtime": "runtime",
+    "phase_transition": "standard",
 }
 
 
