@@ -59,7 +59,8 @@ def test_experiment_modules_reexport_the_registry():
 
 def test_schema_lists_no_method_names():
     """The schema leaves method names to the registry (common.smk checks them), so the two
-    cannot drift: no enum of the schema holds a method name."""
+    cannot drift: no enum of the schema holds a method name (the bench section aside: its
+    target 6 names bench/target6.py's own solvers, ``linrfm`` and ``matrix_irls``)."""
     schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
     enums = []
 
@@ -72,7 +73,8 @@ def test_schema_lists_no_method_names():
             for v in node:
                 walk(v)
 
-    walk(schema)
+    walk({k: v for k, v in schema["properties"].items() if k != "bench"})
+    walk(schema["definitions"])
     assert not set(enums) & set(methods.BY_NAME)
     for section in methods.CONFIG_METHOD_LISTS:
         assert schema["properties"][section]["properties"]["methods"] == {

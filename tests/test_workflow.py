@@ -36,6 +36,8 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(smoke_run):
         "fig6_ridge_sweep",
         "fig7_noisy_completion",
         "runtime",
+        "phase_transition",
+        "phase_transition_time",
     ):
         for ext in ("pdf", "png"):
             assert (tmp_path / f"figures/{stem}.{ext}").stat().st_size > 1000
@@ -49,10 +51,18 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(smoke_run):
         assert (tmp_path / f"results/notebooks/{name}.ipynb").stat().st_size > 1000
         checks = pd.read_csv(tmp_path / f"results/notebooks/{name}_checks.csv")
         assert set(checks["verdict"]) <= {"holds", "fails"} and len(checks) >= 3
+    phase = pd.read_csv(tmp_path / "results/phase_transition.csv")
+    assert set(phase["method"]) == {"linrfm_a0.5", "matrix_irls", "r2rils", "soft_impute"}
+    assert len(phase) == 16 and phase["git_commit"].notna().all()  # 4 methods x 2 rho x 2
+    given = phase["method"].isin(["matrix_irls", "r2rils"])
+    assert phase.loc[given, "success"].all()  # 30 x 30 rank 2, κ = 10, ρ ≥ 2: both recover
     report = json.loads((tmp_path / "results/paper_checks.json").read_text())
     decided = [c for c in report["claims"] if set(c["verdicts"].values()) & {"holds", "fails"}]
     assert len(decided) >= 20
-    assert "| fig4_alpha_half_fewest |" in (tmp_path / "results/paper_checks.md").read_text()
+    md = (tmp_path / "results/paper_checks.md").read_text()
+    assert "| fig4_alpha_half_fewest |" in md
+    assert "## Beyond the paper: the field's standard benchmark" in md
+    assert "| std_linrfm_vs_matrix_irls |" in md
     second = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0
     assert "Nothing to be done" in second.stdout + second.stderr

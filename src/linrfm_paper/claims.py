@@ -36,6 +36,7 @@ import yaml
 from linrfm.data import degrees_of_freedom
 
 from .jobs import write_table, write_text
+from .methods import legend_order
 
 HOLDS, FAILS, NOT_RUN = "holds", "fails", "not run"
 PROTOCOLS = ("paper", "honest")
@@ -660,6 +661,184 @@ def faster_per_iteration(df: pd.DataFrame, fast: str, slow: str, margin: float =
     return Outcome(NOT_RUN, "within timing noise: " + text)
 
 
+# --- beyond the paper: the field's standard benchmark (results/phase_transition.csv) ----------
+#
+# One row per (method, κ, ρ, instance) with ``success`` (relative Frobenius error < 1e-3) and
+# ``seconds``. No protocol column: no method there looks at held-out entries.
+
+STANDARD_TABLE = "phase_transition"
+
+
+def success_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Per (method, κ, ρ): success rate, number of instances and median seconds per instance."""
+    return (
+        df.assign(success=df["success"].astype(bool))
+        .groupby(["method", "kappa", "rho"], as_index=False)
+        .agg(
+            rate=("success", "mean"),
+            instances=("success", "size"),
+            median_seconds=("seconds", "median"),
+        )
+    )
+
+
+def rho_at_rate(rates: pd.DataFrame, method: str, kappa: float, rate: float = 0.9) -> float:
+    """The smallest grid ρ from which on ``method`` succeeds at least at ``rate`` at κ = ``kappa``
+    (at that ρ and every larger ρ of the grid); +inf when there is none, NaN when not run."""
+    g = rates[(rates["method"] == method) & np.isclose(rates["kappa"], kappa)].sort_values("rho")
+    if g.empty:
+        return math.nan
+    ok = (g["rate"] >= rate - 1e-12).to_numpy()
+    sustained = np.flip(np.logical_and.accumulate(np.flip(ok)))
+    first = g["rho"].to_numpy()[sustained]
+    return float(first[0]) if first.size else math.inf
+
+
+def _show_rho(rho: float, rates: pd.DataFrame, method: str, kappa: float) -> str:
+    g = rates[(rates["method"] == method) & np.isclose(rates["kappa"], kappa)]
+    if math.isinf(rho):
+        return f"none ≤ {g['rho'].max():g}"
+    return f"{rho:g}"
+
+
+def _instances(rates: pd.DataFrame, method: str) -> str:
+    n = rates.loc[rates["method"] == method, "instances"]
+    return f"{n.min()}" if n.min() == n.max() else f"{n.min()}–{n.max()}"
+
+
+def reaches_rate_by(
+    df: pd.DataFrame, method: str, published: dict[Any, float], rate: float = 0.9
+) -> Outcome:
+    """``method`` succeeds at least at ``rate`` from the published ρ on, at each κ of
+    ``published`` (κ → ρ), at the grid's resolution: the first grid ρ at or above the published ρ
+    must be at or above ``method``'s :func:`rho_at_rate`. Fails at any κ where it is not (or the
+    method never reaches the rate); not run when the method or a κ is missing, or no grid ρ is at
+    or above the published one."""
+    if method not in set(df["method"]):
+        return _not_run(f"{method} not in the table")
+    rates = success_rates(df)
+    parts, fails, undecided = [], 0, []
+    for k, want in published.items():
+        kappa, want = float(k), float(want)
+        g = rates[(rates["method"] == method) & np.isclose(rates["kappa"], kappa)]
+        if g.empty:
+            undecided.append(f"κ = {kappa:g} not run")
+            continue
+        above = g.loc[g["rho"] >= want - 1e-12, "rho"]
+        if above.empty:
+            undecided.append(f"no grid ρ ≥ {want:g} at κ = {kappa:g}")
+            continue
+        at, mine = float(above.min()), rho_at_rate(rates, method, kappa, rate)
+        ok = mine <= at
+        fails += not ok
+        parts.append(
+            f"κ = {kappa:g}: {rate:.0%} from ρ = {_show_rho(mine, rates, method, kappa)} "
+            f"(stated {want:g}, grid point {at:g}: {'met' if ok else 'not met'})"
+        )
+    text = "; ".join(parts) + f" ({_instances(rates, method)} instances per point)"
+    if fails:
+        return Outcome(FAILS, text)
+    if undecided:
+        return _not_run("; ".join(undecided) + (f" — {text}" if parts else ""))
+    return Outcome(HOLDS, text)
+
+
+def rho_no_larger_than(df: pd.DataFrame, method: str, rival: str, rate: float = 0.9) -> Outcome:
+    """At every κ of the table, ``method`` reaches success rate ``rate`` at a grid ρ no larger
+    than ``rival`` (:func:`rho_at_rate`). Fails at the first κ where it needs more (or never
+    reaches it while the rival does); not run when neither reaches it at some κ and no κ fails,
+    or a method is missing."""
+    missing = _missing(set(df["method"]), [method, rival])
+    if missing:
+        return _not_run(f"{', '.join(missing)} not in the table")
+    rates = success_rates(df)
+    parts, wins, losses, undecided, kappas = [], 0, 0, [], sorted(set(rates["kappa"]))
+    for kappa in kappas:
+        mine = rho_at_rate(rates, method, kappa, rate)
+        theirs = rho_at_rate(rates, rival, kappa, rate)
+        if math.isnan(mine) or math.isnan(theirs) or (math.isinf(mine) and math.isinf(theirs)):
+            undecided.append(f"κ = {kappa:g}")
+            word = "undecided"
+        elif mine <= theirs:
+            wins += 1
+            word = "no larger" if mine == theirs else "smaller"
+        else:
+            losses += 1
+            word = "larger"
+        parts.append(
+            f"κ = {kappa:g}: {method} {_show_rho(mine, rates, method, kappa)} vs {rival} "
+            f"{_show_rho(theirs, rates, rival, kappa)} ({word})"
+        )
+    text = f"ρ at {rate:.0%} success — " + "; ".join(parts)
+    verdict = _decide(wins, losses, undecided, len(kappas))
+    if verdict == NOT_RUN:
+        text = f"undecided at {', '.join(undecided)}: {text}"
+    return Outcome(verdict, text)
+
+
+def median_seconds_at_most(
+    df: pd.DataFrame, method: str, kappa: float, rho: float, seconds: float, min_d: int = 1000
+) -> Outcome:
+    """``method``'s median seconds per instance at (κ, ρ) is at most ``seconds`` (a published
+    time); the measured text gives every method's median there. Not run when the point is missing
+    or the matrices are smaller than ``min_d`` (the published time is at 1000 × 1000)."""
+    rates = success_rates(df)
+    at = rates[np.isclose(rates["kappa"], float(kappa)) & np.isclose(rates["rho"], float(rho))]
+    if method not in set(at["method"]):
+        return _not_run(f"{method} not run at κ = {kappa:g}, ρ = {rho:g}")
+    at = at.set_index("method")
+    mine = float(at.loc[method, "median_seconds"])
+    others = ", ".join(
+        f"{m} {float(at.loc[m, 'median_seconds']):.3g} s" for m in at.index if m != method
+    )
+    threads = int(df["torch_threads"].max()) if "torch_threads" in df.columns else 0
+    d = int(df[_d_column(df)].max())
+    text = (
+        f"{method} {mine:.3g} s median per instance at κ = {kappa:g}, ρ = {rho:g} "
+        f"(needs ≤ {seconds:g} s); {others} ({d}×{d}, {threads} torch thread(s) per job)"
+    )
+    if d < min_d:
+        return _not_run(f"scale: d = {d} < {min_d} ({text})")
+    return Outcome(HOLDS if mine <= seconds else FAILS, text)
+
+
+def standard_summary(df: pd.DataFrame, rate: float = 0.9) -> str:
+    """Markdown: the ρ at which each method reaches ``rate`` success per κ, and its median seconds
+    per instance at ρ = 2 (or the grid ρ nearest 2), from the phase-transition table."""
+    rates = success_rates(df)
+    kappas = sorted(set(rates["kappa"]))
+    names = legend_order(rates["method"])
+    rho2 = float(min(set(rates["rho"]), key=lambda r: abs(r - 2.0)))
+    d, r = int(df[_d_column(df)].max()), int(df["rank"].max())
+    head = (
+        "| method | instances | "
+        + " | ".join(f"ρ at {rate:.0%}, κ = {k:g}" for k in kappas)
+        + " | "
+        + " | ".join(f"median s at ρ = {rho2:g}, κ = {k:g}" for k in kappas)
+        + " |"
+    )
+    lines = [
+        f"Standard benchmark ({d} × {d}, rank {r}; success: relative Frobenius error < 1e-3): "
+        f"the smallest grid ρ from which each method succeeds in at least {rate:.0%} of the "
+        f"instances (grid: {', '.join(f'{x:g}' for x in sorted(set(rates['rho'])))}).",
+        "",
+        head,
+        "|" + "---|" * (2 + 2 * len(kappas)),
+    ]
+    for m in names:
+        cells = [m, _instances(rates, m)]
+        cells += [_show_rho(rho_at_rate(rates, m, k, rate), rates, m, k) for k in kappas]
+        for k in kappas:
+            at = rates[
+                (rates["method"] == m)
+                & np.isclose(rates["kappa"], k)
+                & np.isclose(rates["rho"], rho2)
+            ]
+            cells.append(f"{float(at['median_seconds'].iloc[0]):.3g}" if len(at) else "—")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 RULES: dict[str, Callable[..., Outcome]] = {
     "curves_overlap": curves_overlap,
     "best_recovery": best_recovery,
@@ -670,6 +849,10 @@ RULES: dict[str, Callable[..., Outcome]] = {
     "best_under_noise": best_under_noise,
     "speedup_at_least": speedup_at_least,
     "faster_per_iteration": faster_per_iteration,
+    # beyond the paper: the standard benchmark
+    "reaches_rate_by": reaches_rate_by,
+    "rho_no_larger_than": rho_no_larger_than,
+    "median_seconds_at_most": median_seconds_at_most,
 }
 
 # --- earlier rules, kept to report each change's verdict before and after -------------------
@@ -1072,24 +1255,45 @@ def _both(vs: dict[str, str]) -> str:
     return " / ".join(f"{vs.get(p, NOT_RUN)}" for p in PROTOCOLS)
 
 
-def render_markdown(verdicts: list[Verdict], extra: list[dict[str, Any]], header: str) -> str:
+#: a claim whose ``where`` starts so is ours, not the paper's (counted apart in the report)
+BEYOND_PREFIX = "beyond the paper"
+
+
+def is_beyond(where: str) -> bool:
+    """Whether a claim's ``where`` marks it as beyond the paper (:data:`BEYOND_PREFIX`)."""
+    return str(where).strip().lower().startswith(BEYOND_PREFIX)
+
+
+def render_markdown(
+    verdicts: list[Verdict], extra: list[dict[str, Any]], header: str, beyond: str = ""
+) -> str:
     """The report: a summary count under each protocol, one row per claim (paper protocol and
-    honest side by side), how each figure/runtime claim is read, and every rule change with the
-    verdict before and after on these tables."""
-    n_proto = sum(1 for v in verdicts if "paper" in v.verdicts or "honest" in v.verdicts)
-    counts = {p: _count(verdicts, p) for p in PROTOCOLS}
+    honest side by side), how each figure/runtime claim is read, every rule change with the
+    verdict before and after on these tables, and ``beyond`` (the standard benchmark's summary,
+    :func:`standard_summary`) in a section of its own."""
+    ours = [v for v in verdicts if is_beyond(v.where)]
+    paper_claims = [v for v in verdicts if not is_beyond(v.where)]
+    n_proto = sum(1 for v in paper_claims if "paper" in v.verdicts or "honest" in v.verdicts)
+    counts = {p: _count(paper_claims, p) for p in PROTOCOLS}
+    beyond_count = _count(ours, "—")
     lines = [
         "# Paper checks: does each claim of the paper hold?",
         "",
         header,
         "",
-        f"**{len(verdicts)} claims** — "
+        f"**{len(paper_claims)} claims of the paper** — "
         + "; ".join(
             f"{p} protocol: " + ", ".join(f"{k}: {n}" for k, n in sorted(counts[p].items()))
             for p in PROTOCOLS
         )
-        + f" ({n_proto} claims are decided per protocol; the other {len(verdicts) - n_proto} "
-        "have one verdict, counted under both).",
+        + f" ({n_proto} claims are decided per protocol; the other "
+        f"{len(paper_claims) - n_proto} have one verdict, counted under both)."
+        + (
+            f" Beyond the paper (the field's standard benchmark, not counted above): {len(ours)} "
+            "checks — " + ", ".join(f"{k}: {n}" for k, n in sorted(beyond_count.items())) + "."
+            if ours
+            else ""
+        ),
         "",
         "| id | where | the paper says | reproduced (paper protocol) | verdict | honest protocol "
         "| verdict (honest) | decided by |",
@@ -1157,6 +1361,8 @@ def render_markdown(verdicts: list[Verdict], extra: list[dict[str, Any]], header
     if notes:
         lines += ["", "## Notes", ""]
         lines += [f"- **{v.id}**: {_cell(v.note)}" for v in notes]
+    if beyond:
+        lines += ["", "## Beyond the paper: the field's standard benchmark", "", beyond]
     if extra:
         lines += [
             "",
@@ -1190,7 +1396,9 @@ def write_report(
     dfs = {k: pd.read_csv(p) for k, p in tables.items() if Path(p).exists()}
     nbs = {k: pd.read_csv(p) for k, p in notebooks.items() if Path(p).exists()}
     verdicts, extra = evaluate(claims, dfs, nbs)
-    write_text(md_path, render_markdown(verdicts, extra, header))
+    std = dfs.get(STANDARD_TABLE)
+    beyond = standard_summary(std) if std is not None and not std.empty else ""
+    write_text(md_path, render_markdown(verdicts, extra, header, beyond))
     write_text(
         json_path,
         json.dumps(

@@ -1,4 +1,4 @@
-CHECK_TABLES = ["fig2", "fig3", "fig4", "fig6", "fig7", "runtime", SVD]
+CHECK_TABLES = ["fig2", "fig3", "fig4", "fig6", "fig7", "runtime", SVD, PHASE]
 
 
 rule paper_checks:
