@@ -27,12 +27,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from linrfm.baselines import deep_linear_completion, nuclear_norm_completion
+from linrfm.baselines import (
+    deep_linear_completion,
+    deep_linear_completion_batched,
+    nuclear_norm_completion,
+)
 from linrfm.data import CompletionProblem, completion_problem
 from linrfm.protocols import TestErrorWatch, honest_protocol, paper_protocol, validation_split
 
@@ -98,7 +103,7 @@ def _net_rows(p: CompletionProblem, depth: int, seed: int, s: dict[str, Any]) ->
     )
     res = deep_linear_completion(p.Y_obs, p.mask, max_iter=max_steps, callback=watch, **common)
     Z, steps = (res.Z, res.n_iter) if watch.best_Z is None else (watch.best_Z, watch.best_t)
-    rows.append(_row(p, "paper", Z, steps, time.perf_counter() - t0))
+    rows.append(_row(p, "paper", Z, steps, time.perf_counter() - t0, batch_members=1))
 
     t0 = time.perf_counter()
     tol = float(s["tol"])
@@ -110,8 +115,89 @@ def _net_rows(p: CompletionProblem, depth: int, seed: int, s: dict[str, Any]) ->
     )
     steps = first.n_iter if on_val.best_Z is None else on_val.best_t
     res = deep_linear_completion(p.Y_obs, p.mask, max_iter=steps, tol=tol, **common)
-    rows.append(_row(p, "honest", res.Z, res.n_iter, time.perf_counter() - t0))
+    rows.append(_row(p, "honest", res.Z, res.n_iter, time.perf_counter() - t0, batch_members=1))
     return rows
+
+
+def _stop_at(steps: int) -> Callable[[Any], bool]:
+    """A callback that stops a member at its first check at or after ``steps`` (the refit's
+    number of steps; a check step of the first run, so the stop is exact)."""
+    return lambda state: state.t >= steps
+
+
+def _net_rows_batched(
+    problems: Sequence[CompletionProblem], seeds: Sequence[int], depth: int, s: dict[str, Any]
+) -> list[list[dict[str, Any]]]:
+    """:func:`_net_rows` for every problem at once: each protocol's runs are one
+    :func:`~linrfm.baselines.deep_linear_completion_batched` program over the problems (chunks
+    of ``s["batch"]`` members, default 32), member b being the single run with ``seed=seeds[b]``
+    on problem b (the same numbers to round-off). The honest refits stop each member at its own
+    validation-chosen step count. ``seconds`` is the member's share of its batch's wall time
+    (the batch's seconds / its members) and ``batch_members`` the batch size."""
+    target, tol = float(s["target_mse"]), float(s["tol"])
+    common = dict(depth=depth, lr=float(s["lr"]), log_every=int(s["check_every"]))
+    max_steps, batch = int(s["max_steps"]), int(s.get("batch", 32))
+    out: list[list[dict[str, Any]]] = [[] for _ in problems]
+    for lo in range(0, len(problems), batch):
+        idx = list(range(lo, min(lo + batch, len(problems))))
+        P, S, B = [problems[i] for i in idx], [int(seeds[i]) for i in idx], len(idx)
+        Y = np.stack([p.Y_obs for p in P])
+        log.info("batch of %d networks (depth %d): problems %d-%d", B, depth, idx[0], idx[-1])
+
+        t0 = time.perf_counter()
+        watches = [
+            TestErrorWatch.on_unobserved(
+                p.Y_true, p.mask, target=target, stop_below=True, keep_best=True
+            )
+            for p in P
+        ]
+        res = deep_linear_completion_batched(
+            Y,
+            np.stack([p.mask for p in P]),
+            max_iter=max_steps,
+            seeds=S,
+            callbacks=watches,
+            **common,
+        )
+        sec = (time.perf_counter() - t0) / B
+        for i, p, r, w in zip(idx, P, res, watches, strict=True):
+            Z, steps = (r.Z, r.n_iter) if w.best_Z is None else (w.best_Z, w.best_t)
+            out[i].append(_row(p, "paper", Z, steps, sec, batch_members=B))
+
+        t0 = time.perf_counter()
+        split = [
+            validation_split(p.mask, float(s["val_fraction"]), int(s.get("split_seed", 0)))
+            for p in P
+        ]
+        on_val = []
+        for p, (_, val) in zip(P, split, strict=True):
+            vr, vc = np.nonzero(val)
+            on_val.append(TestErrorWatch(vr, vc, p.Y_obs[vr, vc], target=0.0, keep_best=True))
+        first = deep_linear_completion_batched(
+            Y,
+            np.stack([fit for fit, _ in split]),
+            max_iter=max_steps,
+            tol=tol,
+            seeds=S,
+            callbacks=on_val,
+            **common,
+        )
+        steps = [
+            f.n_iter if w.best_Z is None else w.best_t for f, w in zip(first, on_val, strict=True)
+        ]
+        refit = deep_linear_completion_batched(
+            Y,
+            np.stack([p.mask for p in P]),
+            max_iter=max(steps),
+            tol=tol,
+            seeds=S,
+            callbacks=[_stop_at(k) for k in steps],
+            **common,
+        )
+        sec = (time.perf_counter() - t0) / B
+        for i, p, r in zip(idx, P, refit, strict=True):
+            out[i].append(_row(p, "honest", r.Z, r.n_iter, sec, batch_members=B))
+    return out
 
 
 def _row(
@@ -154,3 +240,50 @@ def run_completion(
     return annotate(
         runners[m.kind](), method, d1=d1, d2=d2, rank=rank, n=n, seed=seed, noise_std=noise_std
     )
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One problem of a grid cell: ``n`` observed entries, data seed ``seed``, label noise σ."""
+
+    n: int
+    seed: int
+    noise_std: float = 0.0
+
+
+def run_completion_cell(
+    method: str,
+    d1: int,
+    d2: int,
+    rank: int,
+    draws: Sequence[Draw],
+    settings: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """:func:`run_completion` for every draw of one grid cell (one job of Figs. 3, 6, 7): the
+    rows of each draw in turn, the same tables as one call per draw. Linear networks train all
+    draws of the cell as batched programs (:func:`_net_rows_batched`, same numbers to
+    round-off); lin-RFM and the nuclear norm run the draws one after another."""
+    m = methods.get(method, "completion")
+    draws = list(draws)
+    if not draws:
+        raise ValueError(f"{method}: a grid cell needs at least one draw (n, seed)")
+    if m.kind != "linear_net":
+        return [
+            row
+            for dr in draws
+            for row in run_completion(
+                method, d1, d2, rank, dr.n, dr.seed, settings, noise_std=dr.noise_std
+            )
+        ]
+    problems = [
+        completion_problem(d1, d2, rank, dr.n, seed=dr.seed, noise_std=dr.noise_std) for dr in draws
+    ]
+    log.info("%s d1=%d d2=%d r=%d: %d draws batched", method, d1, d2, rank, len(draws))
+    per_draw = _net_rows_batched(problems, [dr.seed for dr in draws], m.depth, settings)
+    return [
+        row
+        for dr, rows in zip(draws, per_draw, strict=True)
+        for row in annotate(
+            rows, method, d1=d1, d2=d2, rank=rank, n=dr.n, seed=dr.seed, noise_std=dr.noise_std
+        )
+    ]
