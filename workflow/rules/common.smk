@@ -1,3 +1,4 @@
+import math
 import os
 
 from snakemake.utils import validate
@@ -24,13 +25,26 @@ def path_number(x):
     return f"{float(x):g}"
 
 
-def completion_points(fig):
-    """(d, rank, n) grid points of a completion figure from its config entry."""
+def regression_ns(fig, d, rank):
+    """Training-set sizes of a sparse-regression figure (Fig. 2) for one {d, rank} entry of its
+    "sizes": n = round(m * rank * ln d) for each m in "n_multipliers", at least 1 and at most d,
+    sorted and without duplicates (rank * ln d is the scale of the sample complexity of sparse
+    recovery; the paper does not state its n grid: ours)."""
+    return sorted(
+        {
+            min(max(int(round(m * rank * math.log(d))), 1), d)
+            for m in config[fig]["n_multipliers"]
+        }
+    )
+
+
+def cell_draws(fig, d, rank):
+    """Every (n, seed) draw of the (d, rank) cell of a completion figure: one job's problems."""
     c = config[fig]
     return [
-        (s["d"], s["rank"], n)
-        for s in c["sizes"]
-        for n in n_grid(s["d"], s["rank"], c["n_multipliers"])
+        {"n": n, "seed": seed}
+        for n in n_grid(d, rank, c["n_multipliers"])
+        for seed in c["seeds"]
     ]
 
 

@@ -2,30 +2,32 @@ FIG3 = "fig3_completion_vs_n"
 
 
 rule fig3_run:
-    """One method on one (d, rank, n, seed) completion problem, under both protocols."""
+    """One method on every (n, seed) problem of one (d, rank) cell, under both protocols."""
     output:
-        "results/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
+        "results/fig3/d{d}_r{rank}/{method}.csv",
     log:
-        "logs/fig3/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
+        "logs/fig3/d{d}_r{rank}/{method}.log",
     wildcard_constraints:
+        d=r"\d+",
+        rank=r"\d+",
         method=methods.constraint("completion"),
     conda:
         "../../envs/linrfm.yaml"
     resources:
-        mem_mb=2000,
-        runtime=120,
+        mem_mb=4000,
+        runtime=720,
     params:
         method=lambda w: w.method,
         settings=lambda w: method_settings(FIG3, w.method),
+        draws=lambda w: cell_draws(FIG3, int(w.d), int(w.rank)),
     script:
-        "../scripts/run_completion.py"
+        "../scripts/run_completion_cell.py"
 
 
 TABLES["fig3"] = expand(
-    "results/fig3/d{p[0]}_r{p[1]}_n{p[2]}/{method}_s{seed}.csv",
-    p=completion_points(FIG3),
+    "results/fig3/d{s[d]}_r{s[rank]}/{method}.csv",
+    s=config[FIG3]["sizes"],
     method=config[FIG3]["methods"],
-    seed=config[FIG3]["seeds"],
 )
 
 

@@ -2,16 +2,19 @@ FIG6 = "fig6_ridge_sweep"
 
 
 rule fig6_run:
-    """lin-RFM alpha = 1 with one fixed ridge on one (d, rank, n, seed) problem."""
+    """lin-RFM alpha = 1 with one fixed ridge on every (n, seed) problem of one (d, rank) cell."""
     output:
-        "results/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.csv",
+        "results/fig6/d{d}_r{rank}/ridge{ridge}.csv",
     log:
-        "logs/fig6/d{d}_r{rank}_n{n}/ridge{ridge}_s{seed}.log",
+        "logs/fig6/d{d}_r{rank}/ridge{ridge}.log",
+    wildcard_constraints:
+        d=r"\d+",
+        rank=r"\d+",
     conda:
         "../../envs/linrfm.yaml"
     resources:
         mem_mb=2000,
-        runtime=60,
+        runtime=240,
     params:
         method="linrfm_a1",
         # the ridge of this job instead of the grid
@@ -19,16 +22,16 @@ rule fig6_run:
             **method_settings(FIG6, "linrfm_a1"),
             "ridges": [float(w.ridge)],
         },
+        draws=lambda w: cell_draws(FIG6, int(w.d), int(w.rank)),
         extra=lambda w: {"ridge_setting": float(w.ridge)},
     script:
-        "../scripts/run_completion.py"
+        "../scripts/run_completion_cell.py"
 
 
 TABLES["fig6"] = expand(
-    "results/fig6/d{p[0]}_r{p[1]}_n{p[2]}/ridge{ridge}_s{seed}.csv",
-    p=completion_points(FIG6),
+    "results/fig6/d{s[d]}_r{s[rank]}/ridge{ridge}.csv",
+    s=config[FIG6]["sizes"],
     ridge=config[FIG6]["ridges"],
-    seed=config[FIG6]["seeds"],
 )
 
 

@@ -2,34 +2,40 @@ FIG7 = "fig7_noisy_completion"
 
 
 rule fig7_run:
-    """One method on one noisy problem (labels + N(0, sigma^2)); test MSE on clean entries."""
+    """One method on every (noise level, seed) problem (labels + N(0, sigma^2)); test MSE on the
+    clean entries."""
     output:
-        "results/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.csv",
+        "results/fig7/d{d}_r{rank}_n{n}/{method}.csv",
     log:
-        "logs/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.log",
+        "logs/fig7/d{d}_r{rank}_n{n}/{method}.log",
     wildcard_constraints:
+        d=r"\d+",
+        rank=r"\d+",
+        n=r"\d+",
         method=methods.constraint("completion"),
     conda:
         "../../envs/linrfm.yaml"
     resources:
-        mem_mb=2000,
-        runtime=120,
+        mem_mb=4000,
+        runtime=480,
     params:
         method=lambda w: w.method,
         settings=lambda w: method_settings(FIG7, w.method),
-        noise_std=lambda w: float(w.sigma),
+        draws=[
+            {"n": config[FIG7]["n"], "seed": seed, "noise_std": float(sigma)}
+            for sigma in config[FIG7]["sigmas"]
+            for seed in config[FIG7]["seeds"]
+        ],
     script:
-        "../scripts/run_completion.py"
+        "../scripts/run_completion_cell.py"
 
 
 TABLES["fig7"] = expand(
-    "results/fig7/d{d}_r{rank}_n{n}_sigma{sigma}/{method}_s{seed}.csv",
+    "results/fig7/d{d}_r{rank}_n{n}/{method}.csv",
     d=config[FIG7]["d"],
     rank=config[FIG7]["rank"],
     n=config[FIG7]["n"],
-    sigma=config[FIG7]["sigmas"],
     method=config[FIG7]["methods"],
-    seed=config[FIG7]["seeds"],
 )
 
 

@@ -1,19 +1,27 @@
-"""One (grid point, method, seed) job of Fig. 2 (sparse regression): a small tidy table."""
+"""One (grid cell, method) job of Fig. 2 (sparse regression): every (n, seed) problem of one
+(d, rank) cell in one process, one tidy table (rows as one job per problem)."""
 
 from linrfm_paper.experiments.regression import run_regression
 from linrfm_paper.jobs import run_job
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
 w = smk.wildcards
-run_job(
-    smk,
-    lambda: run_regression(
-        smk.params.method,
-        int(w.d),
-        int(w.rank),
-        int(w.n),
-        int(w.seed),
-        dict(smk.params.settings),
-        n_test=int(smk.params.n_test),
-    ),
-)
+
+
+def rows():
+    return [
+        row
+        for draw in smk.params.draws
+        for row in run_regression(
+            smk.params.method,
+            int(w.d),
+            int(w.rank),
+            int(draw["n"]),
+            int(draw["seed"]),
+            dict(smk.params.settings),
+            n_test=int(smk.params.n_test),
+        )
+    ]
+
+
+run_job(smk, rows)
