@@ -8,6 +8,8 @@ rule fig2_run:
         "results/fig2/d{d}_r{rank}/{method}.csv",
     log:
         "logs/fig2/d{d}_r{rank}/{method}.log",
+    benchmark:
+        "benchmarks/fig2/d{d}_r{rank}/{method}.tsv",
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

@@ -7,6 +7,8 @@ rule fig3_run:
         "results/fig3/d{d}_r{rank}/{method}.csv",
     log:
         "logs/fig3/d{d}_r{rank}/{method}.log",
+    benchmark:
+        "benchmarks/fig3/d{d}_r{rank}/{method}.tsv",
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

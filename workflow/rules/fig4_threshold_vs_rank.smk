@@ -11,6 +11,8 @@ rule fig4_run:
         "results/fig4/d{d}_r{rank}/{method}.csv",
     log:
         "logs/fig4/d{d}_r{rank}/{method}.log",
+    benchmark:
+        "benchmarks/fig4/d{d}_r{rank}/{method}.tsv",
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

@@ -7,6 +7,8 @@ rule fig6_run:
         "results/fig6/d{d}_r{rank}/ridge{ridge}.csv",
     log:
         "logs/fig6/d{d}_r{rank}/ridge{ridge}.log",
+    benchmark:
+        "benchmarks/fig6/d{d}_r{rank}/ridge{ridge}.tsv",
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

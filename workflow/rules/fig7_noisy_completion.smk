@@ -8,6 +8,8 @@ rule fig7_run:
         "results/fig7/d{d}_r{rank}_n{n}/{method}.csv",
     log:
         "logs/fig7/d{d}_r{rank}_n{n}/{method}.log",
+    benchmark:
+        "benchmarks/fig7/d{d}_r{rank}_n{n}/{method}.tsv",
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

@@ -12,6 +12,8 @@ rule notebook:
         checks="results/notebooks/{name}_checks.csv",
     log:
         "logs/notebooks/{name}.log",
+    benchmark:
+        "benchmarks/notebooks/{name}.tsv",
     wildcard_constraints:
         name="|".join(NOTEBOOKS),
     conda:

@@ -9,6 +9,8 @@ rule phase_transition_run:
         "results/phase_transition/d{d}_r{rank}/kappa{kappa}_rho{rho}/{method}.csv",
     log:
         "logs/phase_transition/d{d}_r{rank}/kappa{kappa}_rho{rho}/{method}.log",
+    benchmark:
+        "benchmarks/phase_transition/d{d}_r{rank}/kappa{kappa}_rho{rho}/{method}.tsv",
     wildcard_constraints:
         method=methods.constraint("standard"),
     conda:

@@ -9,6 +9,8 @@ rule runtime_run:
         "results/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.csv",
     log:
         "logs/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
+    benchmark:
+        "benchmarks/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.tsv",
     wildcard_constraints:
         method=methods.constraint("runtime"),
     conda:
@@ -58,6 +60,8 @@ rule svd_free_run:
         "results/svd_free_vs_eigh/d{d}/{method}.csv",
     log:
         "logs/svd_free_vs_eigh/d{d}/{method}.log",
+    benchmark:
+        "benchmarks/svd_free_vs_eigh/d{d}/{method}.tsv",
     wildcard_constraints:
         method=methods.constraint("svd_free"),
         d=r"\d+",
