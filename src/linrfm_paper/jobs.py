@@ -110,9 +110,31 @@ def write_table(rows: Rows | pd.DataFrame, path: str | os.PathLike[str]) -> int:
     return len(df)
 
 
-def run_job(smk: Any, compute: Callable[[], Rows | pd.DataFrame]) -> None:
+def job_checkpoint(smk: Any) -> Any:
+    """The :class:`~linrfm_paper.checkpoint.Checkpoint` of this job (beside its first output),
+    fingerprinted by the rule, its wildcards, its params and the source of the two packages: a
+    rerun after a kill with the same config and code reuses every problem the killed run
+    finished; after an edit of either nothing is reused."""
+    from .checkpoint import Checkpoint, source_digest
+
+    log_to(smk.log[0])
+    params = dict(
+        source=source_digest(),
+        rule=getattr(smk, "rulename", ""),
+        wildcards=dict(smk.wildcards.items()),
+        params=dict(smk.params.items()),
+    )
+    return Checkpoint.beside(smk.output[0], params)
+
+
+def run_job(
+    smk: Any, compute: Callable[[], Rows | pd.DataFrame], checkpoint: Any | None = None
+) -> None:
     """What every job script does: :func:`start_job` with the rule's log and threads, then
-    ``compute()`` and :func:`write_table` of its rows to the rule's first output."""
+    ``compute()`` and :func:`write_table` of its rows to the rule's first output; then the
+    job's ``checkpoint`` (if any) is removed."""
     log = start_job(smk.log[0], smk.threads)
     n = write_table(compute(), smk.output[0])
     log.info("%d rows written to %s", n, smk.output[0])
+    if checkpoint is not None:
+        checkpoint.finish()

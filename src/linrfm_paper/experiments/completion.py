@@ -45,6 +45,7 @@ from linrfm.data import CompletionProblem, completion_problem
 from linrfm.protocols import TestErrorWatch, honest_protocol, paper_protocol, validation_split
 
 from .. import methods
+from ..checkpoint import Checkpoint
 from .rows import annotate
 
 log = logging.getLogger("linrfm_paper.experiments")
@@ -264,32 +265,42 @@ def run_completion_cell(
     rank: int,
     draws: Sequence[Draw],
     settings: dict[str, Any],
+    checkpoint: Checkpoint | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`run_completion` for every draw of one grid cell (one job of Figs. 3, 6, 7): the
     rows of each draw in turn, the same tables as one call per draw. Linear networks train all
     draws of the cell as batched programs (:func:`_net_rows_batched`, same numbers to
-    round-off); lin-RFM and the nuclear norm run the draws one after another."""
+    round-off); lin-RFM and the nuclear norm run the draws one after another. With a
+    ``checkpoint``, the draws a killed run finished are read back, not run again."""
     m = methods.get(method, "completion")
     draws = list(draws)
     if not draws:
         raise ValueError(f"{method}: a grid cell needs at least one draw (n, seed)")
+    checkpoint = checkpoint or Checkpoint(None, {})
+    unit = {dr: f"{dr.n}:{dr.seed}:{dr.noise_std!r}" for dr in draws}
     if m.kind != "linear_net":
         return [
             row
             for dr in draws
-            for row in run_completion(
-                method, d1, d2, rank, dr.n, dr.seed, settings, noise_std=dr.noise_std
+            for row in checkpoint.rows(
+                unit[dr],
+                lambda dr=dr: run_completion(
+                    method, d1, d2, rank, dr.n, dr.seed, settings, noise_std=dr.noise_std
+                ),
             )
         ]
-    problems = [
-        completion_problem(d1, d2, rank, dr.n, seed=dr.seed, noise_std=dr.noise_std) for dr in draws
-    ]
-    log.info("%s d1=%d d2=%d r=%d: %d draws batched", method, d1, d2, rank, len(draws))
-    per_draw = _net_rows_batched(problems, [dr.seed for dr in draws], m.depth, settings)
-    return [
-        row
-        for dr, rows in zip(draws, per_draw, strict=True)
-        for row in annotate(
-            rows, method, d1=d1, d2=d2, rank=rank, n=dr.n, seed=dr.seed, noise_std=dr.noise_std
-        )
-    ]
+    todo = [dr for dr in draws if checkpoint.get(unit[dr]) is None]
+    if todo:
+        problems = [
+            completion_problem(d1, d2, rank, dr.n, seed=dr.seed, noise_std=dr.noise_std)
+            for dr in todo
+        ]
+        log.info("%s d1=%d d2=%d r=%d: %d draws batched", method, d1, d2, rank, len(todo))
+        per_draw = _net_rows_batched(problems, [dr.seed for dr in todo], m.depth, settings)
+        for dr, rows in zip(todo, per_draw, strict=True):
+            annotate(
+                rows, method, d1=d1, d2=d2, rank=rank, n=dr.n, seed=dr.seed,
+                noise_std=dr.noise_std,
+            )  # fmt: skip
+            checkpoint.put(unit[dr], rows)
+    return [row for dr in draws for row in checkpoint.get(unit[dr]) or []]

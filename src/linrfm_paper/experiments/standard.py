@@ -28,6 +28,7 @@ from linrfm.data import StandardProblem, n_from_factor, standard_problem
 from linrfm.result import Result
 
 from .. import methods
+from ..checkpoint import Checkpoint
 from .rows import annotate
 
 log = logging.getLogger("linrfm_paper.experiments")
@@ -85,41 +86,21 @@ def run_standard(
     rho: float,
     instances: int,
     settings: dict[str, Any],
+    checkpoint: Checkpoint | None = None,
 ) -> list[dict[str, Any]]:
     """Run ``method`` on instances 0, …, ``instances`` − 1 of the standard problem (d1, d2,
     ``rank``, ρ = ``rho``, κ = ``kappa``); one row per instance with its parameters, the field's
     and the paper's errors and success, iterations, status, seconds and provenance.
 
     ``settings`` are the method's keyword arguments from the config (Soft-Impute: ``lam_ratios``
-    and its own; the others: passed to the solver as they are)."""
-    m = methods.get(method, "standard")
-    given_rank = m.kind in ("matrix_irls", "r2rils")
+    and its own; the others: passed to the solver as they are). With a ``checkpoint``, an
+    instance a killed run finished is read back instead of run again."""
+    checkpoint = checkpoint or Checkpoint(None, {})
     out = []
     for seed in range(int(instances)):
-        p = standard_problem(d1, d2, rank, rho, kappa, seed=seed)
-        t0 = time.perf_counter()
-        res = RUNNERS[m.kind](p, m.alpha, rank, dict(settings))
-        seconds = time.perf_counter() - t0
-        err = p.relative_error(res.x)
-        mse = p.paper_mse(res.x)
-        log.info(
-            "%s κ=%g ρ=%g instance %d: relative error %.2e, %s after %d iterations, %.1f s",
-            method, kappa, rho, seed, err, res.status, res.n_iter, seconds,
-        )  # fmt: skip
-        out.append(
-            dict(
-                instance=seed,
-                relative_error=err,
-                success=bool(err < SUCCESS_RELATIVE_ERROR),
-                paper_mse=mse,
-                paper_success=bool(mse < PAPER_TARGET_MSE),
-                n_iter=int(res.n_iter),
-                status=str(res.status),
-                seconds=seconds,
-                torch_threads=torch.get_num_threads(),
-                given_rank=given_rank,
-                rank_estimate=_rank_estimate(res, rank, given_rank),
-                message=res.message,
+        out.extend(
+            checkpoint.rows(
+                seed, lambda s=seed: [_instance(method, d1, d2, rank, kappa, rho, s, settings)]
             )
         )
     return annotate(
@@ -131,4 +112,43 @@ def run_standard(
         kappa=float(kappa),
         rho=float(rho),
         n=n_from_factor(d1, d2, rank, rho),
+    )
+
+
+def _instance(
+    method: str,
+    d1: int,
+    d2: int,
+    rank: int,
+    kappa: float,
+    rho: float,
+    seed: int,
+    settings: dict[str, Any],
+) -> dict[str, Any]:
+    """One instance of :func:`run_standard`: its row before the parameters are appended."""
+    m = methods.get(method, "standard")
+    given_rank = m.kind in ("matrix_irls", "r2rils")
+    p = standard_problem(d1, d2, rank, rho, kappa, seed=seed)
+    t0 = time.perf_counter()
+    res = RUNNERS[m.kind](p, m.alpha, rank, dict(settings))
+    seconds = time.perf_counter() - t0
+    err = p.relative_error(res.x)
+    mse = p.paper_mse(res.x)
+    log.info(
+        "%s κ=%g ρ=%g instance %d: relative error %.2e, %s after %d iterations, %.1f s",
+        method, kappa, rho, seed, err, res.status, res.n_iter, seconds,
+    )  # fmt: skip
+    return dict(
+        instance=seed,
+        relative_error=err,
+        success=bool(err < SUCCESS_RELATIVE_ERROR),
+        paper_mse=mse,
+        paper_success=bool(mse < PAPER_TARGET_MSE),
+        n_iter=int(res.n_iter),
+        status=str(res.status),
+        seconds=seconds,
+        torch_threads=torch.get_num_threads(),
+        given_rank=given_rank,
+        rank_estimate=_rank_estimate(res, rank, given_rank),
+        message=res.message,
     )

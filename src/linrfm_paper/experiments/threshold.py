@@ -45,6 +45,7 @@ from typing import Any
 
 from linrfm.data import degrees_of_freedom
 
+from ..checkpoint import Checkpoint
 from ..provenance import provenance
 from . import completion
 from .completion import LABELS, METHODS
@@ -65,8 +66,10 @@ class _Evaluator:
         seeds: Sequence[int],
         settings: dict[str, Any],
         target_mse: float,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
         self.method, self.d, self.rank = method, d, rank
+        self.checkpoint = checkpoint or Checkpoint(None, {})
         self.seeds = [int(s) for s in seeds]
         self.settings = settings
         self.target = target_mse
@@ -77,8 +80,11 @@ class _Evaluator:
         key = (n, seed)
         if key not in self.cache:
             t0 = time.perf_counter()
-            rows = completion.run_completion(
-                self.method, self.d, self.d, self.rank, n, seed, self.settings
+            rows = self.checkpoint.rows(
+                f"{n}:{seed}",
+                lambda: completion.run_completion(
+                    self.method, self.d, self.d, self.rank, n, seed, self.settings
+                ),
             )
             self.seconds += time.perf_counter() - t0
             self.cache[key] = {row["protocol"]: float(row["test_mse"]) for row in rows}
@@ -180,6 +186,7 @@ def find_threshold(
     rel_tol: float = 0.05,
     target_mse: float = 1e-3,
     growth: float = 1.25,
+    checkpoint: Checkpoint | None = None,
 ) -> list[dict[str, Any]]:
     """Smallest n at which ``method`` gets test MSE < ``target_mse`` on the d × d rank-``rank``
     problem for every seed in ``seeds`` (see the module docstring for the search and its
@@ -198,6 +205,8 @@ def find_threshold(
     rel_tol : bisection stops when ``bracket_hi − bracket_lo ≤ rel_tol · bracket_hi``.
     target_mse : success threshold on the test MSE (paper: 1e-3).
     growth : factor between successive n of the growth phase (> 1).
+    checkpoint : where finished (n, seed) runs are recorded: a search killed and started again
+        reads them back (their seconds then count as 0) and goes on from where it was.
 
     Returns
     -------
@@ -230,7 +239,7 @@ def find_threshold(
     if not 1 <= n_lo <= n_hi <= d * d - 1:
         raise ValueError(f"need 1 <= n_lo <= n_hi <= d² − 1, got n_lo={n_lo}, n_hi={n_hi}")
 
-    ev = _Evaluator(method, d, rank, seeds, settings, target_mse)
+    ev = _Evaluator(method, d, rank, seeds, settings, target_mse, checkpoint)
     found = [_search(ev, p, n_lo, n_hi, growth, rel_tol) for p in protocols]
     runs = dict(
         dof=dof,
