@@ -9,7 +9,7 @@ rule fig2_run:
     log:
         "logs/fig2/d{d}_r{rank}/{method}.log",
     benchmark:
-        "benchmarks/fig2/d{d}_r{rank}/{method}.tsv",
+        "benchmarks/fig2/d{d}_r{rank}/{method}.tsv"
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

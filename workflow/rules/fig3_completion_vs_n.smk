@@ -8,7 +8,7 @@ rule fig3_run:
     log:
         "logs/fig3/d{d}_r{rank}/{method}.log",
     benchmark:
-        "benchmarks/fig3/d{d}_r{rank}/{method}.tsv",
+        "benchmarks/fig3/d{d}_r{rank}/{method}.tsv"
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

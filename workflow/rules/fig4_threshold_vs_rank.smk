@@ -12,7 +12,7 @@ rule fig4_run:
     log:
         "logs/fig4/d{d}_r{rank}/{method}.log",
     benchmark:
-        "benchmarks/fig4/d{d}_r{rank}/{method}.tsv",
+        "benchmarks/fig4/d{d}_r{rank}/{method}.tsv"
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

@@ -8,7 +8,7 @@ rule fig6_run:
     log:
         "logs/fig6/d{d}_r{rank}/ridge{ridge}.log",
     benchmark:
-        "benchmarks/fig6/d{d}_r{rank}/ridge{ridge}.tsv",
+        "benchmarks/fig6/d{d}_r{rank}/ridge{ridge}.tsv"
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

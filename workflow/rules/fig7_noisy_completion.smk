@@ -9,7 +9,7 @@ rule fig7_run:
     log:
         "logs/fig7/d{d}_r{rank}_n{n}/{method}.log",
     benchmark:
-        "benchmarks/fig7/d{d}_r{rank}_n{n}/{method}.tsv",
+        "benchmarks/fig7/d{d}_r{rank}_n{n}/{method}.tsv"
     wildcard_constraints:
         d=r"\d+",
         rank=r"\d+",

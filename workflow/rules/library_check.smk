@@ -5,7 +5,7 @@ rule library_check_run:
     log:
         "logs/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.log",
     benchmark:
-        "benchmarks/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.tsv",
+        "benchmarks/library_check/{d1}x{d2}_r{rank}_f{factor}_s{seed}.tsv"
     conda:
         "../../envs/linrfm.yaml"
     resources:

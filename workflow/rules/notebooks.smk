@@ -13,7 +13,7 @@ rule notebook:
     log:
         "logs/notebooks/{name}.log",
     benchmark:
-        "benchmarks/notebooks/{name}.tsv",
+        "benchmarks/notebooks/{name}.tsv"
     wildcard_constraints:
         name="|".join(NOTEBOOKS),
     conda:

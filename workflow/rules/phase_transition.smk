@@ -10,7 +10,7 @@ rule phase_transition_run:
     log:
         "logs/phase_transition/d{d}_r{rank}/kappa{kappa}_rho{rho}/{method}.log",
     benchmark:
-        "benchmarks/phase_transition/d{d}_r{rank}/kappa{kappa}_rho{rho}/{method}.tsv",
+        "benchmarks/phase_transition/d{d}_r{rank}/kappa{kappa}_rho{rho}/{method}.tsv"
     wildcard_constraints:
         method=methods.constraint("standard"),
     conda:

@@ -10,7 +10,7 @@ rule runtime_run:
     log:
         "logs/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.log",
     benchmark:
-        "benchmarks/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.tsv",
+        "benchmarks/runtime/d{d}_r{rank}_n{n}/{method}_s{seed}.tsv"
     wildcard_constraints:
         method=methods.constraint("runtime"),
     conda:
@@ -61,7 +61,7 @@ rule svd_free_run:
     log:
         "logs/svd_free_vs_eigh/d{d}/{method}.log",
     benchmark:
-        "benchmarks/svd_free_vs_eigh/d{d}/{method}.tsv",
+        "benchmarks/svd_free_vs_eigh/d{d}/{method}.tsv"
     wildcard_constraints:
         method=methods.constraint("svd_free"),
         d=r"\d+",
