@@ -70,3 +70,18 @@ def test_linrfm_cell_is_one_run_per_draw():
 def test_empty_cell_is_an_error():
     with pytest.raises(ValueError, match="at least one draw"):
         run_completion_cell("dln2", D, D, RANK, [], NETS)
+
+
+@pytest.mark.parametrize("method", ["linrfm_a0.5", "dln2", "nuclear_norm"])
+def test_paper_protocol_only_skips_the_honest_runs(method):
+    """settings["protocols"] = ["paper"] (Fig. 4's option): one paper row per draw, the same
+    numbers as the paper row of a run of both."""
+    settings = {**(NETS if method == "dln2" else LINRFM), "protocols": ["paper"]}
+    both = run_completion(
+        method, D, D, RANK, 100, 1, {**settings, "protocols": ["paper", "honest"]}
+    )
+    only = run_completion_cell(method, D, D, RANK, [Draw(100, 1)], settings)
+    assert [r["protocol"] for r in only] == ["paper"]
+    assert only[0]["test_mse"] == pytest.approx(both[0]["test_mse"], rel=1e-9)
+    with pytest.raises(ValueError, match="protocols must list 'paper'"):
+        run_completion(method, D, D, RANK, 100, 1, {**settings, "protocols": ["honest"]})

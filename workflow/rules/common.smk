@@ -78,6 +78,8 @@ def figure_overrides(fig, kind):
         )
     if fig == "fig4_threshold_vs_rank" and kind == "nets" and "net_max_steps" in c:
         out["max_steps"] = c["net_max_steps"]  # the threshold search's step cap
+    if fig == "fig4_threshold_vs_rank" and "protocols" in c:
+        out["protocols"] = c["protocols"]  # the searches' protocols (both by default)
     if fig == "fig4_threshold_vs_rank" and kind == "linrfm" and "linrfm_max_iter" in c:
         out["max_iter"] = c["linrfm_max_iter"]  # the threshold search's iteration cap
     return out

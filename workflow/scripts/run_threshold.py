@@ -16,6 +16,7 @@ run_job(
         dict(smk.params.settings),
         rel_tol=float(smk.params.rel_tol),
         target_mse=float(smk.params.target_mse),
+        protocol=smk.params.settings.get("protocols", ("paper", "honest")),
         checkpoint=checkpoint,
     ),
     checkpoint,

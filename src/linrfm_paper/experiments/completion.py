@@ -53,6 +53,17 @@ log = logging.getLogger("linrfm_paper.experiments")
 #: The completion methods and their labels (re-exported from :mod:`linrfm_paper.methods`).
 METHODS = methods.FAMILIES["completion"]
 LABELS = methods.labels("completion")
+#: the two protocols of every row (module docstring)
+PROTOCOLS = ("paper", "honest")
+
+
+def _protocols(s: dict[str, Any]) -> tuple[str, ...]:
+    """The protocols to run (settings key ``protocols``, default both; "paper" is always run)."""
+    wanted = tuple(s.get("protocols", PROTOCOLS))
+    unknown = set(wanted) - set(PROTOCOLS)
+    if unknown or "paper" not in wanted:
+        raise ValueError(f"protocols must list 'paper' and optionally 'honest', got {wanted!r}")
+    return wanted
 
 
 def _linrfm_rows(p: CompletionProblem, alpha: float, s: dict[str, Any]) -> list[dict[str, Any]]:
@@ -64,6 +75,8 @@ def _linrfm_rows(p: CompletionProblem, alpha: float, s: dict[str, Any]) -> list[
         p.Y_obs, p.mask, p.Y_true, ridges=ridges, target_mse=float(s["target_mse"]), **kw
     )
     rows.append(_row(p, "paper", sel.Z, sel.n_iter, time.perf_counter() - t0, ridge=sel.ridge))
+    if "honest" not in _protocols(s):
+        return rows
     t0 = time.perf_counter()
     sel = honest_protocol(
         p.Y_obs,
@@ -84,7 +97,7 @@ def _nuclear_rows(p: CompletionProblem, s: dict[str, Any]) -> list[dict[str, Any
         noise = p.noise_std * np.sqrt(p.mask.sum())
     res = nuclear_norm_completion(p.Y_obs, p.mask, noise=noise)
     sec = time.perf_counter() - t0
-    return [_row(p, proto, res.Z, res.n_iter, sec) for proto in ("paper", "honest")]
+    return [_row(p, proto, res.Z, res.n_iter, sec) for proto in _protocols(s)]
 
 
 def _net_rows(p: CompletionProblem, depth: int, seed: int, s: dict[str, Any]) -> list[dict]:
@@ -110,6 +123,8 @@ def _net_rows(p: CompletionProblem, depth: int, seed: int, s: dict[str, Any]) ->
     )
     Z, steps = (res.Z, res.n_iter) if watch.best_Z is None else (watch.best_Z, watch.best_t)
     rows.append(_row(p, "paper", Z, steps, time.perf_counter() - t0, batch_members=1))
+    if "honest" not in _protocols(s):
+        return rows
 
     t0 = time.perf_counter()
     tol = float(s["tol"])
@@ -170,6 +185,8 @@ def _net_rows_batched(
         for i, p, r, w in zip(idx, P, res, watches, strict=True):
             Z, steps = (r.Z, r.n_iter) if w.best_Z is None else (w.best_Z, w.best_t)
             out[i].append(_row(p, "paper", Z, steps, sec, batch_members=B))
+        if "honest" not in _protocols(s):
+            continue
 
         t0 = time.perf_counter()
         split = [
