@@ -1166,7 +1166,8 @@ def _apply(
         else [("—", df)]
     )
     for protocol, sub in groups:
-        o = rule(sub, **args) if not sub.empty else _not_run("no rows")
+        why = f"no {protocol} rows in results/{chk['table']}.csv (not run under that protocol)"
+        o = rule(sub, **args) if not sub.empty else _not_run(why)
         verdicts[protocol], measured[protocol] = o.verdict, o.measured
     return verdicts, measured
 
