@@ -1,6 +1,6 @@
 """One (method, d, rank) job of Fig. 4: threshold search over n, one row per protocol."""
 
-from linrfm_paper.experiments.threshold import find_threshold
+from linrfm_paper.experiments.threshold import PROTOCOLS, find_threshold
 from linrfm_paper.jobs import job_checkpoint, run_job
 
 smk = snakemake  # noqa: F821  (injected by Snakemake's script: directive)
@@ -16,7 +16,7 @@ run_job(
         dict(smk.params.settings),
         rel_tol=float(smk.params.rel_tol),
         target_mse=float(smk.params.target_mse),
-        protocol=smk.params.settings.get("protocols", ("paper", "honest")),
+        protocol=smk.params.settings.get("protocols", PROTOCOLS),
         checkpoint=checkpoint,
     ),
     checkpoint,

@@ -158,6 +158,7 @@ def _net_rows_batched(
     target, tol = float(s["target_mse"]), float(s["tol"])
     common = dict(depth=depth, lr=float(s["lr"]), log_every=int(s["check_every"]))
     max_steps, batch = int(s["max_steps"]), int(s.get("batch", 32))
+    honest = "honest" in _protocols(s)
     out: list[list[dict[str, Any]]] = [[] for _ in problems]
     for lo in range(0, len(problems), batch):
         idx = list(range(lo, min(lo + batch, len(problems))))
@@ -185,7 +186,7 @@ def _net_rows_batched(
         for i, p, r, w in zip(idx, P, res, watches, strict=True):
             Z, steps = (r.Z, r.n_iter) if w.best_Z is None else (w.best_Z, w.best_t)
             out[i].append(_row(p, "paper", Z, steps, sec, batch_members=B))
-        if "honest" not in _protocols(s):
+        if not honest:
             continue
 
         t0 = time.perf_counter()

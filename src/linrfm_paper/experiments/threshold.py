@@ -48,11 +48,9 @@ from linrfm.data import degrees_of_freedom
 from ..checkpoint import Checkpoint
 from ..provenance import provenance
 from . import completion
-from .completion import LABELS, METHODS
+from .completion import LABELS, METHODS, PROTOCOLS
 
 log = logging.getLogger("linrfm_paper.experiments")
-
-PROTOCOLS = ("paper", "honest")
 
 
 class _Evaluator:
