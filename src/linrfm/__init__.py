@@ -13,18 +13,68 @@ Every solver stops with a :class:`Status` and a message; a callback receives an
 :class:`IterationState` after every iteration.
 """
 
-from .data import completion_problem, degrees_of_freedom, sparse_regression_problem
-from .imputer import LinRFMImputer
-from .protocols import Selection, TestErrorWatch, honest_protocol, paper_protocol
-from .result import History, IterationState, Result, Status
-from .solvers.completion import complete, complete_lowrank
-from .solvers.deep import deep_complete, deep_sense
-from .solvers.irls import irls
-from .solvers.lowrank import LowRankCompletion
-from .solvers.schedule import RidgeDecay, SpectralRidge
-from .solvers.sensing import sense
-from .solvers.sparse import sparse_regression
-from .validation import NonFiniteIterateError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: public name -> the submodule that defines it. Imported on first use (PEP 562), so that
+#: ``import linrfm.data`` (the workflow's Snakefile does it at every start-up, twice per SLURM job)
+#: does not pay for torch and scikit-learn.
+_EXPORTS = {
+    "completion_problem": "data",
+    "degrees_of_freedom": "data",
+    "sparse_regression_problem": "data",
+    "LinRFMImputer": "imputer",
+    "Selection": "protocols",
+    "TestErrorWatch": "protocols",
+    "honest_protocol": "protocols",
+    "paper_protocol": "protocols",
+    "History": "result",
+    "IterationState": "result",
+    "Result": "result",
+    "Status": "result",
+    "complete": "solvers.completion",
+    "complete_lowrank": "solvers.completion",
+    "deep_complete": "solvers.deep",
+    "deep_sense": "solvers.deep",
+    "irls": "solvers.irls",
+    "LowRankCompletion": "solvers.lowrank",
+    "RidgeDecay": "solvers.schedule",
+    "SpectralRidge": "solvers.schedule",
+    "sense": "solvers.sensing",
+    "sparse_regression": "solvers.sparse",
+    "NonFiniteIterateError": "validation",
+}
+
+if TYPE_CHECKING:  # what static tools see; at run time the names come from __getattr__
+    from .data import completion_problem, degrees_of_freedom, sparse_regression_problem
+    from .imputer import LinRFMImputer
+    from .protocols import Selection, TestErrorWatch, honest_protocol, paper_protocol
+    from .result import History, IterationState, Result, Status
+    from .solvers.completion import complete, complete_lowrank
+    from .solvers.deep import deep_complete, deep_sense
+    from .solvers.irls import irls
+    from .solvers.lowrank import LowRankCompletion
+    from .solvers.schedule import RidgeDecay, SpectralRidge
+    from .solvers.sensing import sense
+    from .solvers.sparse import sparse_regression
+    from .validation import NonFiniteIterateError
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'linrfm' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "History",
