@@ -55,3 +55,17 @@ def test_protocols_reject_bad_arguments(problem):
         honest_protocol(p.Y_obs, p.mask, ridges=GRID, val_fraction=1.5)
     with pytest.raises(ValueError, match="Y_true shape"):
         paper_protocol(p.Y_obs, p.mask, p.Y_true[:-1], ridges=GRID)
+
+
+def test_paper_protocol_can_stop_at_the_first_ridge_that_reaches_the_target(problem):
+    p = problem
+    grid = [1e-1, 1e-3, 1e-4, 1e-2]
+    kw = dict(ridges=grid, alpha=1.0, max_iter=300, target_mse=1e-3)
+    full = paper_protocol(p.Y_obs, p.mask, p.Y_true, **kw)
+    first = paper_protocol(p.Y_obs, p.mask, p.Y_true, stop_at_success=True, **kw)
+    reached = [c["ridge"] for c in full.candidates if c["selection_score"] < 1e-3]
+    assert len(reached) >= 2  # a choice between successful ridges exists
+    assert first.ridge == reached[0]  # the first in grid order, not necessarily the best
+    assert [c["ridge"] for c in first.candidates] == grid[: grid.index(reached[0]) + 1]
+    assert first.candidates == full.candidates[: len(first.candidates)]
+    assert p.test_mse(first.Z) < 1e-3

@@ -6,13 +6,18 @@ from snakemake.utils import validate
 from linrfm.data import n_from_factor
 from linrfm_paper import config_checks, methods
 
-validate(config, "../schemas/config.schema.yaml")
-# every `methods:` list names methods of the registry (src/linrfm_paper/methods.py)
-methods.check_config(config)
-# every problem size has rank < min(d1, d2) (src/linrfm_paper/config_checks.py)
-config_checks.check_sizes(config)
-# every rho of the phase transition allows r + 1 entries per row and column
-config_checks.check_phase_transition(config)
+# The config is checked once, by the Snakemake process a user starts, before any job runs. The
+# Snakemake processes a cluster job starts (two per SLURM job) get the same, checked config and
+# skip it: the schema check imports jsonschema's format checkers, whose rfc3987-syntax grammars
+# cost ~1.5 CPU-s per start-up (docs/design.md, "Start-up cost").
+if workflow.is_main_process:
+    validate(config, "../schemas/config.schema.yaml", set_default=False)
+    # every `methods:` list names methods of the registry (src/linrfm_paper/methods.py)
+    methods.check_config(config)
+    # every problem size has rank < min(d1, d2) (src/linrfm_paper/config_checks.py)
+    config_checks.check_sizes(config)
+    # every rho of the phase transition allows r + 1 entries per row and column
+    config_checks.check_phase_transition(config)
 
 
 def n_grid(d, rank, multipliers):

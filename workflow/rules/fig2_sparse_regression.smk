@@ -22,7 +22,7 @@ rule fig2_run:
     params:
         method=lambda w: w.method,
         settings=lambda w: method_settings(FIG2, w.method),
-        n_test=config[FIG2].get("n_test", 10000),
+        n_test=config[FIG2]["n_test"],
         draws=lambda w: [
             {"n": n, "seed": seed}
             for n in regression_ns(FIG2, int(w.d), int(w.rank))
