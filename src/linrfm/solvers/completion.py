@@ -36,6 +36,7 @@ from ..validation import (
 )
 from . import _driver
 from ._driver import Step
+from .alternating import Alternating
 from .anderson import Anderson
 from .kernels import DenseKernel
 from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, LowRankKernel
@@ -49,6 +50,8 @@ METHODS = ("auto", "svd_free", "eigh")
 
 
 FEATURE_SIDES = ("auto", "columns", "rows", "better_observed")
+#: ``complete``'s ``features``: a side, or both sides in turn (``alternating.py``, our extension)
+FEATURES = (*FEATURE_SIDES, "alternating")
 
 
 def feature_side(mask: np.ndarray, features: str = "auto", M0: np.ndarray | None = None) -> str:
@@ -155,6 +158,10 @@ class Algorithm1:
                 self.mixer.reset()
             self.X = self.kernel.restart(self.Z)
 
+    def numpy(self) -> np.ndarray:
+        """The last iterate Z_t as a dense (d1, d2) array."""
+        return self.kernel.numpy(self.Z)
+
     def state(self, t: int, step: Step) -> IterationState:
         Z, k = self.Z, self.kernel
         return IterationState(
@@ -197,23 +204,26 @@ def resolve_anderson(anderson: int | str, spectral: bool) -> int:
     return check_int("anderson", anderson)
 
 
-def _solve(
-    obs: Observed,
-    y: torch.Tensor,
-    which: str,
-    o: CompletionOptions,
-    callback: Callback | None,
-    name: str,
-) -> tuple[Algorithm1, _driver.Outcome]:
-    """Run Algorithm 1 on Ω = ``obs`` (observed values ``y``, row-major) with the ``which``
-    kernel; the map (its final iterate and extras) and the driver's outcome."""
+def _algorithm1(
+    obs: Observed, y: torch.Tensor, which: str, o: CompletionOptions, name: str
+) -> Algorithm1:
+    """Algorithm 1 on Ω = ``obs`` (observed values ``y``, row-major) with the ``which`` kernel."""
     rule = make_rule(o.ridge, obs.d1, obs.d2, obs.n, o.alpha, o.eps)
     if which == "lowrank":
         kernel = LowRankKernel(obs, y, o, rule, solver=name)
     else:
         kernel = DenseKernel(obs, y, o, solver=name)
-    f = Algorithm1(kernel, rule, o.memory)
-    out = _driver.run(
+    return Algorithm1(kernel, rule, o.memory)
+
+
+def _solve(
+    f: Algorithm1 | Alternating,
+    o: CompletionOptions,
+    callback: Callback | None,
+    name: str,
+) -> _driver.Outcome:
+    """Run the map ``f`` (Algorithm 1, or both sides in turn) through the driver."""
+    return _driver.run(
         name,
         f,
         max_iter=o.max_iter,
@@ -224,7 +234,6 @@ def _solve(
         stall=_driver.StallWatch(o.ridge.stall_window) if f.spectral else None,
         diagnosis=f.diagnosis,
     )
-    return f, out
 
 
 def complete(
@@ -280,7 +289,11 @@ def complete(
         (M is d2 × d2); "rows" runs Algorithm 1 on Yᵀ (M is d1 × d1); "auto" (default) picks the
         smaller side, which is cheaper and, in our measurements, recovers wide matrices that the
         larger side does not (docs/design.md), and the columns for square ones; "better_observed"
-        puts a square matrix's features on its better-observed side (:func:`feature_side`).
+        puts a square matrix's features on its better-observed side (:func:`feature_side`);
+        "alternating" (our extension, not the paper's Algorithm 1) runs one iteration of
+        Algorithm 1 on Z and one on Zᵀ in turn, each side with its own AGOP and ridge
+        (``alternating.py``; dense kernel, M0 = I): where one side alone stalls, e.g. 1000 × 1000
+        rank 5 from twice the degrees of freedom, it recovers (docs/design.md).
     callback : ``callback(state) -> bool`` called after every iteration with a
         :class:`~linrfm.result.IterationState` (``state.t``, ``state.Z``, ``state.entries(i, j)``,
         ``state.ridge``, ``state.rank``, ...); True stops the solver (status "callback").
@@ -319,7 +332,15 @@ def complete(
     Y, mask = check_completion_input(Y, mask)
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be 'auto', 'dense' or 'lowrank', got {kernel!r}")
-    transposed = feature_side(mask, features, M0) == "rows"
+    if features not in FEATURES:
+        raise ValueError(f"features must be one of {FEATURES}, got {features!r}")
+    both = features == "alternating"
+    if both and (M0 is not None or kernel == "lowrank"):
+        raise ValueError(
+            "features='alternating' runs the dense kernel from M_0 = I on both sides: "
+            "leave M0=None and kernel='auto' or 'dense'"
+        )
+    transposed = not both and feature_side(mask, features, M0) == "rows"
     if transposed:  # Algorithm 1 on Yᵀ: the features act on the rows
         Y, mask = Y.T, mask.T
         if callback is not None:
@@ -339,7 +360,7 @@ def complete(
         raise ValueError(f"method must be 'auto', 'svd_free' or 'eigh', got {method!r}")
     svd_free = method == "svd_free" or (method == "auto" and half_integer_power(alpha) is not None)
     memory = resolve_anderson(anderson, isinstance(ridge, SpectralRidge))
-    which = choose_kernel(mask, ridge, kernel, M0=M0, replace=replace)
+    which = "dense" if both else choose_kernel(mask, ridge, kernel, M0=M0, replace=replace)
     dev, dt = resolve_device(device), resolve_dtype(dtype)
     o = CompletionOptions(
         alpha,
@@ -354,10 +375,15 @@ def complete(
         svd_free=svd_free,
         M0=None if M0 is None else as_tensor(M0, dev, dt),
     )
-    obs = Observed.from_mask(mask, dev)
-    f, out = _solve(obs, as_tensor(Y[mask], dev, dt), which, o, callback, "linrfm.complete")
-    Z = f.kernel.numpy(f.Z)
-    extras = {**f.extras(), "kernel": which, "features": "rows" if transposed else "columns"}
+    name = "linrfm.complete"
+    f = _algorithm1(Observed.from_mask(mask, dev), as_tensor(Y[mask], dev, dt), which, o, name)
+    if both:  # Algorithm 1 on Yᵀ for the second half of every iteration
+        obs_t, y_t = Observed.from_mask(mask.T, dev), as_tensor(Y.T[mask.T], dev, dt)
+        f = Alternating(f, _algorithm1(obs_t, y_t, which, o, name), memory)
+    out = _solve(f, o, callback, name)
+    Z = f.numpy()
+    side = "alternating" if both else "rows" if transposed else "columns"
+    extras = {**f.extras(), "kernel": which, "features": side}
     if refit is not False:
         r = int(f.rule.rank) if refit is True else refit
         fit = rank_refit(
@@ -463,5 +489,7 @@ def complete_lowrank(
     o = CompletionOptions(alpha, ridge, eps, max_iter, tol, log_every, chunk_elements, memory)
     obs = Observed(rows, cols, (d1, d2), dev)
     y = as_tensor(values, dev, dt)[obs.order]
-    f, out = _solve(obs, y, "lowrank", o, callback, "linrfm.complete_lowrank")
+    name = "linrfm.complete_lowrank"
+    f = _algorithm1(obs, y, "lowrank", o, name)
+    out = _solve(f, o, callback, name)
     return _driver.result(out, f.kernel.factors(f.Z), f.extras())
