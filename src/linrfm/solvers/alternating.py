@@ -95,7 +95,7 @@ class Alternating:
             step.residual,
             step.rel_change,
             lambda: Z.detach().cpu().numpy(),
-            ridge=self.rows.ridges[-1],
+            ridge=(self.rows.ridges or self.columns.ridges)[-1],
             rank=self.rule.rank if self.spectral else None,
         )
 
