@@ -21,6 +21,7 @@ REGISTRY = Path(__file__).resolve().parents[1] / "paper_checks/claims.yaml"
 D, RANK, KAPPA, RHO = 24, 2, 10.0, 3.0
 SETTINGS = {
     "linrfm_a0.5": {"max_iter": 200},
+    "linrfm_both_a0.5": {"max_iter": 200},
     "matrix_irls": {"max_iter": 50},
     "r2rils": {"max_iter": 20},
     "soft_impute": {"lam_ratios": [0.1, 1e-3], "max_iter": 20},
@@ -32,6 +33,8 @@ def _direct(method, p):
     s = dict(SETTINGS[method])
     if method == "linrfm_a0.5":
         return complete(p.Y_obs, p.mask, alpha=0.5, **s)
+    if method == "linrfm_both_a0.5":
+        return complete(p.Y_obs, p.mask, alpha=0.5, features="alternating", **s)
     if method == "matrix_irls":
         return matrix_irls(p.Y_obs, p.mask, rank=RANK, **s)
     if method == "r2rils":

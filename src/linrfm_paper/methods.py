@@ -34,6 +34,8 @@ class Method:
     alpha: float | None = None
     depth: int | None = None
     settings: str | None = None
+    #: lin-RFM's ``features`` (None: ``complete``'s default, Algorithm 1 on one side)
+    features: str | None = None
 
 
 # Legend order: the order of this tuple (the paper's legends: lin-RFM by α, the networks, the
@@ -48,6 +50,15 @@ REGISTRY: tuple[Method, ...] = (
     Method("nuclear_norm", "nuclear norm", "nuclear_norm", "#8172B3"),
     Method("l1", "minimum ℓ1", "l1", "#DA8BC3"),
     # beyond the paper: the field's standard benchmark (experiments/standard.py)
+    Method(
+        "linrfm_both_a0.5",
+        "lin-RFM α=1/2, both sides (ours)",
+        "linrfm",
+        "#2A9D8F",
+        alpha=0.5,
+        settings="linrfm",
+        features="alternating",
+    ),
     Method("matrix_irls", "MatrixIRLS", "matrix_irls", "#CCB974", settings="matrix_irls"),
     Method("r2rils", "R2RILS", "r2rils", "#8C613C", settings="r2rils"),
     Method("soft_impute", "Soft-Impute", "soft_impute", "#A1C9F4", settings="soft_impute"),
@@ -68,7 +79,14 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     # Section 4: seconds per iteration (experiments/runtime.py, seconds_per_iteration)
     "svd_free": ("svd_free", "eigh"),
     # beyond the paper: the standard benchmark's phase transition (experiments/standard.py)
-    "standard": ("linrfm_a0.25", "linrfm_a0.5", "matrix_irls", "r2rils", "soft_impute"),
+    "standard": (
+        "linrfm_a0.25",
+        "linrfm_a0.5",
+        "linrfm_both_a0.5",
+        "matrix_irls",
+        "r2rils",
+        "soft_impute",
+    ),
 }
 
 #: The config's ``methods:`` lists and the family each must come from.

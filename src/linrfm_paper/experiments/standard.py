@@ -8,7 +8,8 @@ the paper's criterion (test MSE < 1e-3 at entries of mean square 1) is recorded 
 
 No method reads an unobserved entry and none chooses anything on them (the errors are computed
 after the run): lin-RFM is :func:`linrfm.complete` with its defaults and no rank given (its own
-rank estimate and stop); MatrixIRLS and R2RILS are given the true rank, as in their papers;
+rank estimate and stop), and the same with ``features="alternating"`` (both sides in turn, our
+extension); MatrixIRLS and R2RILS are given the true rank, as in their papers;
 Soft-Impute runs a warm-started path of λ_k = ratio_k · σ_1(P_Ω(Y)), from the observed entries.
 """
 
@@ -38,26 +39,27 @@ SUCCESS_RELATIVE_ERROR = 1e-3
 PAPER_TARGET_MSE = 1e-3
 
 
-def _linrfm(p: StandardProblem, alpha: float, rank: int, s: dict[str, Any]) -> Result:
-    return complete(p.Y_obs, p.mask, alpha=alpha, **s)
+def _linrfm(p: StandardProblem, m: methods.Method, rank: int, s: dict[str, Any]) -> Result:
+    side = {"features": m.features} if m.features else {}
+    return complete(p.Y_obs, p.mask, alpha=m.alpha, **side, **s)
 
 
-def _matrix_irls(p: StandardProblem, alpha: float | None, rank: int, s: dict[str, Any]) -> Result:
+def _matrix_irls(p: StandardProblem, m: methods.Method, rank: int, s: dict[str, Any]) -> Result:
     return matrix_irls(p.Y_obs, p.mask, rank=rank, **s)
 
 
-def _r2rils(p: StandardProblem, alpha: float | None, rank: int, s: dict[str, Any]) -> Result:
+def _r2rils(p: StandardProblem, m: methods.Method, rank: int, s: dict[str, Any]) -> Result:
     return r2rils(p.Y_obs, p.mask, rank=rank, **s)
 
 
-def _soft_impute(p: StandardProblem, alpha: float | None, rank: int, s: dict[str, Any]) -> Result:
+def _soft_impute(p: StandardProblem, m: methods.Method, rank: int, s: dict[str, Any]) -> Result:
     s = dict(s)
     ratios = [float(v) for v in s.pop("lam_ratios")]
     sigma1 = float(np.linalg.norm(np.where(p.mask, p.Y_obs, 0.0), ord=2))
     return soft_impute(p.Y_obs, p.mask, lam=[r * sigma1 for r in ratios], **s)
 
 
-RUNNERS: dict[str, Callable[[StandardProblem, Any, int, dict[str, Any]], Result]] = {
+RUNNERS: dict[str, Callable[[StandardProblem, methods.Method, int, dict[str, Any]], Result]] = {
     "linrfm": _linrfm,
     "matrix_irls": _matrix_irls,
     "r2rils": _r2rils,
@@ -130,7 +132,7 @@ def _instance(
     given_rank = m.kind in ("matrix_irls", "r2rils")
     p = standard_problem(d1, d2, rank, rho, kappa, seed=seed)
     t0 = time.perf_counter()
-    res = RUNNERS[m.kind](p, m.alpha, rank, dict(settings))
+    res = RUNNERS[m.kind](p, m, rank, dict(settings))
     seconds = time.perf_counter() - t0
     err = p.relative_error(res.x)
     mse = p.paper_mse(res.x)
