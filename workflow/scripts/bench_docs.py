@@ -124,7 +124,8 @@ TARGETS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "target6": (
         "Target 6: the standard protocol",
         "`complete` with defaults and no rank given (linrfm), the same on both sides in turn "
-        '(linrfm_alternating, `features="alternating"`), beside MatrixIRLS (given the rank), on the '
+        '(linrfm_alternating, `features="alternating"`), beside MatrixIRLS (given the rank), on '
+        "the "
         "field's standard instances (Haar factors, σ log-spaced from κ to 1, ≥ r + 1 entries per "
         "line); recovered: relative Frobenius error < 1e-3 over the whole matrix. Goals (issue "
         "16): ≥ 90% of 20 draws at ρ = 2 (κ = 1, 10) and ρ = 2.5 (κ = 1e5); median seconds per "
