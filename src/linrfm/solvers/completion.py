@@ -41,7 +41,13 @@ from .anderson import Anderson
 from .kernels import DenseKernel
 from .lowrank import LOWRANK_MIN_DIM, LOWRANK_MIN_OBS_PER_ROW, LowRankKernel
 from .observed import DEFAULT_CHUNK_ELEMENTS, Observed
-from .options import DEFAULT_ANDERSON, DEFAULT_MAX_ITER, DEFAULT_TOL, CompletionOptions
+from .options import (
+    ALTERNATING_RIDGE,
+    DEFAULT_ANDERSON,
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    CompletionOptions,
+)
 from .refit import rank_refit
 from .schedule import Ridge, RidgeRule, SpectralRidge, SpectralRule, make_rule, resolve_ridge
 
@@ -292,8 +298,9 @@ def complete(
         puts a square matrix's features on its better-observed side (:func:`feature_side`);
         "alternating" (our extension, not the paper's Algorithm 1) runs one iteration of
         Algorithm 1 on Z and one on Zᵀ in turn, each side with its own AGOP and ridge
-        (``alternating.py``; dense kernel, M0 = I): where one side alone stalls, e.g. 1000 × 1000
-        rank 5 from twice the degrees of freedom, it recovers (docs/design.md).
+        (``alternating.py``; dense kernel, M0 = I; ``ridge="auto"`` is then
+        ``options.ALTERNATING_RIDGE``): where one side alone stalls, e.g. 1000 × 1000 rank 5 from
+        twice the degrees of freedom, it recovers (docs/design.md).
     callback : ``callback(state) -> bool`` called after every iteration with a
         :class:`~linrfm.result.IterationState` (``state.t``, ``state.Z``, ``state.entries(i, j)``,
         ``state.ridge``, ``state.rank``, ...); True stops the solver (status "callback").
@@ -353,7 +360,7 @@ def complete(
     alpha, eps, max_iter, tol, log_every = check_params(
         alpha=alpha, eps=eps, max_iter=max_iter, tol=tol, log_every=log_every
     )
-    ridge = resolve_ridge(ridge)
+    ridge = ALTERNATING_RIDGE if both and ridge == "auto" else resolve_ridge(ridge)
     refit = _check_refit(refit, ridge, min(d1, d2))
     M0 = check_square_init("M0", M0, d2)
     if method not in METHODS:

@@ -14,6 +14,9 @@ DEFAULT_MAX_ITER = 6000
 DEFAULT_TOL = 1e-9
 #: memory of the Anderson mixing with a ``SpectralRidge`` schedule (``anderson="auto"``)
 DEFAULT_ANDERSON = 5
+#: ``ridge="auto"`` with ``features="alternating"``: ``SpectralRidge`` with a shorter stall window
+#: (a recovery on both sides halves its progress measure every few iterations; docs/design.md)
+ALTERNATING_RIDGE = SpectralRidge(stall_window=100)
 
 
 @dataclass(frozen=True)
