@@ -24,6 +24,8 @@ def test_readme_python_example_runs():
     assert res.Z.shape == (200, 300)
     assert p.relative_test_error(res.Z) < 1e-5
     assert res.converged
+    both = namespace["res2"]  # features="alternating"
+    assert p.relative_test_error(both.Z) < 1e-5 and both.converged
 
 
 def test_readme_is_at_most_250_lines():
