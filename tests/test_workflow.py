@@ -78,8 +78,10 @@ def test_benchmark_rules_run_at_smoke_size(tmp_path):
         table = pd.read_csv(tmp_path / f"results/bench/target{n}.csv")
         assert len(table) >= 1 and "git_commit" in table.columns
     t6 = pd.read_csv(tmp_path / "results/bench/target6.csv")
-    assert set(t6["method"]) == {"linrfm", "matrix_irls"} and len(t6) == 4
-    assert t6["success"].all()  # 40 x 40 rank 2, κ = 10, ρ = 3: both recover
+    assert set(t6["method"]) == {"linrfm", "linrfm_alternating", "matrix_irls"} and len(t6) == 6
+    assert t6["success"].all()  # 40 x 40 rank 2, κ = 10, ρ = 3: all three recover
+    t1 = pd.read_csv(tmp_path / "results/bench/target1.csv")
+    assert list(t1["features"]) == ["auto", "alternating"] and (t1["speedup_own_stop"] > 0).all()
     t3 = pd.read_csv(tmp_path / "results/bench/target3.csv")
     assert set(t3["kernel"]) == {"dense", "lowrank"}
     assert 60 in set(t3.loc[t3["kernel"] == "lowrank", "d"])
