@@ -93,19 +93,12 @@ def test_alternating_stops_on_noisy_data_near_the_tangent_space_oracle():
     # own ("stalled at a fixed point", within a few dozen iterations) at the true rank, and its
     # test MSE is within 1.3x that of least squares on the true tangent space (which knows U, V)
     from linrfm.data import completion_problem, degrees_of_freedom
+    from linrfm_paper.experiments.bench import tangent_space_oracle
 
     d, r, sigma = 120, 3, 0.05
     p = completion_problem(d, d, r, 3 * degrees_of_freedom(d, d, r), seed=0, noise_std=sigma)
     res = linrfm.complete(p.Y_obs, p.mask, features="alternating")
     assert res.status == "stalled" and res.n_iter < 100, res.message
     assert res.extras["rank"][-1] == r
-    U, _, Vt = np.linalg.svd(p.Y_true)
-    U, V = U[:, :r], Vt[:r].T
-    I, J = np.nonzero(p.mask)
-    A = np.zeros((I.size, 2 * d * r))  # X = U Bᵀ + C Vᵀ: unknowns B, C (d, r)
-    for k in range(r):
-        A[np.arange(I.size), J * r + k] = U[I, k]
-        A[np.arange(I.size), d * r + I * r + k] = V[J, k]
-    x = np.linalg.lstsq(A, p.Y_obs[I, J], rcond=None)[0]
-    oracle = U @ x[: d * r].reshape(d, r).T + x[d * r :].reshape(d, r) @ V.T
+    oracle = tangent_space_oracle(p, r)
     assert p.test_mse(res.Z) < 1.3 * p.test_mse(oracle)

@@ -69,3 +69,16 @@ def test_dense_phase_seconds_times_the_three_phases():
     out = bench.dense_phase_seconds(p)
     assert set(out) == set(bench.DENSE_PHASES)
     assert all(v > 0 for v in out.values())
+
+
+def test_tangent_space_oracle_is_exact_without_noise_and_fits_noise_on_the_tangent_space():
+    p = linrfm.completion_problem(30, 24, 2, 400, seed=0)
+    np.testing.assert_allclose(bench.tangent_space_oracle(p, 2), p.Y_true, atol=1e-9)
+    q = linrfm.completion_problem(30, 24, 2, 400, seed=0, noise_std=0.1)
+    X = bench.tangent_space_oracle(q, 2)
+    assert np.linalg.matrix_rank(X, tol=1e-8) <= 4  # on the tangent space: rank at most 2r
+    U, _, Vt = np.linalg.svd(q.Y_true)
+    P_perp = np.eye(30) - U[:, :2] @ U[:, :2].T
+    Q_perp = np.eye(24) - Vt[:2].T @ Vt[:2]
+    assert np.abs(P_perp @ X @ Q_perp).max() < 1e-9  # no component off the tangent space
+    assert 0 < q.test_mse(X) < 0.01  # the noise is averaged down, not zero

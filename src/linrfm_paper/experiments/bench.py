@@ -240,6 +240,26 @@ def timed_lowrank(p: FactoredProblem, target_mse: float = 1e-3, **kwargs: Any) -
     return {"kernel": "lowrank", **_clock(watch, total, res), "test_mse": p.test_mse(res.factors)}
 
 
+def tangent_space_oracle(p: CompletionProblem, rank: int) -> np.ndarray:
+    """The estimate that knows the truth's row and column spaces: least squares on the observed
+    (noisy) entries over the tangent space at the truth, X = U Bᵀ + C Vᵀ with U (d1, r), V (d2, r)
+    the top singular vectors of ``p.Y_true`` and B (d2, r), C (d1, r) free — a yardstick for noisy
+    completion, out of reach of any solver (it reads the truth). One dense least-squares problem
+    of |Ω| × r(d1 + d2) (small problems only)."""
+    U, _, Vt = np.linalg.svd(p.Y_true, full_matrices=False)
+    U, V = U[:, :rank], Vt[:rank].T
+    d1, d2 = p.Y_true.shape
+    i, j = np.nonzero(p.mask)
+    A = np.zeros((i.size, rank * (d1 + d2)))
+    at = np.arange(i.size)
+    for k in range(rank):
+        A[at, j * rank + k] = U[i, k]  # the B part: entry (i, j) = U[i] · B[j] + C[i] · V[j]
+        A[at, d2 * rank + i * rank + k] = V[j, k]
+    x = np.linalg.lstsq(A, p.Y_obs[i, j], rcond=None)[0]
+    B, C = x[: d2 * rank].reshape(d2, rank), x[d2 * rank :].reshape(d1, rank)
+    return U @ B.T + C @ V.T
+
+
 def n_of(spec: dict[str, Any]) -> int:
     """Observed entries of a benchmark problem ``{d, rank, n}`` or ``{d, rank, factor}`` (then
     ``factor`` times the degrees of freedom, :func:`linrfm.data.n_from_factor`)."""
