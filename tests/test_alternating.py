@@ -102,3 +102,7 @@ def test_alternating_stops_on_noisy_data_near_the_tangent_space_oracle():
     assert res.extras["rank"][-1] == r
     oracle = tangent_space_oracle(p, r)
     assert p.test_mse(res.Z) < 1.3 * p.test_mse(oracle)
+    fit = linrfm.complete(p.Y_obs, p.mask, features="alternating", refit=True)
+    halves = (fit.extras["rank"][-1], fit.extras["rank_rows"][-1])
+    assert fit.extras["refit_rank"] == min(halves)  # the less generous half's estimate
+    assert p.test_mse(fit.Z) < 1.3 * p.test_mse(oracle)

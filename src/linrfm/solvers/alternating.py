@@ -88,6 +88,12 @@ class Alternating:
         """The last iterate Z_t as a dense (d1, d2) array."""
         return self.Z.detach().cpu().numpy()
 
+    @property
+    def rank(self) -> int:
+        """The smaller of the two halves' rank estimates (``refit=True`` fits this rank): a
+        rank is only as credible as the side that needs the fewest directions."""
+        return min(self.columns.rank, self.rows.rank)
+
     def state(self, t: int, step: Step) -> IterationState:
         Z = self.Z
         return IterationState(

@@ -168,6 +168,11 @@ class Algorithm1:
         """The last iterate Z_t as a dense (d1, d2) array."""
         return self.kernel.numpy(self.Z)
 
+    @property
+    def rank(self) -> int:
+        """The last rank estimate r̂_t of a ``SpectralRidge`` (0 with another ridge)."""
+        return int(self.rule.rank)
+
     def state(self, t: int, step: Step) -> IterationState:
         Z, k = self.Z, self.kernel
         return IterationState(
@@ -392,7 +397,7 @@ def complete(
     side = "alternating" if both else "rows" if transposed else "columns"
     extras = {**f.extras(), "kernel": which, "features": side}
     if refit is not False:
-        r = int(f.rule.rank) if refit is True else refit
+        r = f.rank if refit is True else refit
         fit = rank_refit(
             as_tensor(Y, dev, dt), torch.as_tensor(mask, device=dev), as_tensor(Z, dev, dt), r
         )
