@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from .._backend import to_numpy
 from ..result import IterationState
 from ._driver import Step
 from .anderson import Anderson
@@ -86,7 +87,7 @@ class Alternating:
 
     def numpy(self) -> np.ndarray:
         """The last iterate Z_t as a dense (d1, d2) array."""
-        return self.Z.detach().cpu().numpy()
+        return to_numpy(self.Z)
 
     @property
     def rank(self) -> int:
@@ -100,7 +101,7 @@ class Alternating:
             t,
             step.residual,
             step.rel_change,
-            lambda: Z.detach().cpu().numpy(),
+            lambda: to_numpy(Z),
             ridge=(self.rows.ridges or self.columns.ridges)[-1],
             rank=self.rule.rank if self.spectral else None,
         )
