@@ -1,5 +1,5 @@
 BENCH = config["bench"]
-BENCH_TARGETS = ["target1", "target2", "target3", "target4", "target5", "target6", "target7"]
+BENCH_TARGETS = [f"target{i}" for i in range(1, 8)]
 #: targets run by one job each (bench/<target>.py); target 6 runs one job per case
 BENCH_SCRIPTS = [t for t in BENCH_TARGETS if t != "target6"]
 STANDARD_CASES = range(len(BENCH["target6"]["cases"]))
