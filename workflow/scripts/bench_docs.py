@@ -190,7 +190,7 @@ def fmt(value: object, column: str = "") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float) and column.startswith("fraction"):
-        return f"{100 * value:.2g}%"
+        return f"{100 * value:.3g}%"
     if isinstance(value, int) or (
         isinstance(value, float) and value.is_integer() and abs(value) < 1e7
     ):
