@@ -52,10 +52,11 @@ def test_smoke_config_runs_and_second_run_has_nothing_to_do(smoke_run):
         checks = pd.read_csv(tmp_path / f"results/notebooks/{name}_checks.csv")
         assert set(checks["verdict"]) <= {"holds", "fails"} and len(checks) >= 3
     phase = pd.read_csv(tmp_path / "results/phase_transition.csv")
-    assert set(phase["method"]) == {"linrfm_a0.5", "matrix_irls", "r2rils", "soft_impute"}
-    assert len(phase) == 16 and phase["git_commit"].notna().all()  # 4 methods x 2 rho x 2
-    given = phase["method"].isin(["matrix_irls", "r2rils"])
-    assert phase.loc[given, "success"].all()  # 30 x 30 rank 2, κ = 10, ρ ≥ 2: both recover
+    methods = {"linrfm_a0.5", "linrfm_both_a0.5", "matrix_irls", "r2rils", "soft_impute"}
+    assert set(phase["method"]) == methods
+    assert len(phase) == 20 and phase["git_commit"].notna().all()  # 5 methods x 2 rho x 2
+    given = phase["method"].isin(["matrix_irls", "r2rils", "linrfm_both_a0.5"])
+    assert phase.loc[given, "success"].all()  # 30 x 30 rank 2, κ = 10, ρ ≥ 2: all three recover
     report = json.loads((tmp_path / "results/paper_checks.json").read_text())
     decided = [c for c in report["claims"] if set(c["verdicts"].values()) & {"holds", "fails"}]
     assert len(decided) >= 20
