@@ -79,6 +79,16 @@ def test_equals_complete_called_directly(problem):
     assert np.abs(other - Z).max() > 1e-3
 
 
+def test_features_alternating_reaches_the_solver(problem):
+    # our extension (both sides in turn) through the imputer: the same numbers as complete()
+    imp = LinRFMImputer(features="alternating", device="cpu")
+    Z = imp.fit_transform(problem.Y_obs)
+    result = linrfm.complete(problem.Y_obs, problem.mask, features="alternating", device="cpu")
+    np.testing.assert_array_equal(Z, np.where(problem.mask, problem.Y_obs, result.Z))
+    assert result.extras["features"] == "alternating" and imp.n_iter_ == result.n_iter
+    assert problem.relative_test_error(Z) < 1e-6
+
+
 def test_defaults_are_the_solvers():
     solver = inspect.signature(linrfm.complete).parameters
     ours = inspect.signature(LinRFMImputer).parameters
