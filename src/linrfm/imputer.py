@@ -223,8 +223,9 @@ class LinRFMImputer(*_BASES):
         ``ridge`` "auto" (spectral-gap schedule) or a fixed λ ≥ 0; ``max_iter``/``tol`` the
         iteration budget and stopping tolerance; ``device``/``dtype`` the torch device (None:
         CUDA when available) and precision (None: float64); ``features`` the side the feature
-        matrix acts on ("alternating": both sides in turn, our extension, see ``complete``); ``kernel`` "auto"/"dense"/"lowrank"; ``anderson`` the Anderson memory;
-        ``log_every`` log progress every this many iterations (0: never).
+        matrix acts on ("alternating": both sides in turn, our extension, see ``complete``);
+        ``kernel`` "auto"/"dense"/"lowrank"; ``anderson`` the Anderson memory; ``log_every``
+        log progress every this many iterations (0: never).
 
     Attributes (set by ``fit``)
     ---------------------------
