@@ -216,15 +216,16 @@ def resolve_anderson(anderson: int | str, spectral: bool) -> int:
 
 
 def _algorithm1(
-    obs: Observed, y: torch.Tensor, which: str, o: CompletionOptions, name: str
+    obs: Observed, y: torch.Tensor, which: str, o: CompletionOptions, name: str, mixing: bool = True
 ) -> Algorithm1:
-    """Algorithm 1 on Ω = ``obs`` (observed values ``y``, row-major) with the ``which`` kernel."""
+    """Algorithm 1 on Ω = ``obs`` (observed values ``y``, row-major) with the ``which`` kernel;
+    ``mixing=False`` for a half of :class:`Alternating`, which mixes whole iterations itself."""
     rule = make_rule(o.ridge, obs.d1, obs.d2, obs.n, o.alpha, o.eps)
     if which == "lowrank":
         kernel = LowRankKernel(obs, y, o, rule, solver=name)
     else:
         kernel = DenseKernel(obs, y, o, solver=name)
-    return Algorithm1(kernel, rule, o.memory)
+    return Algorithm1(kernel, rule, o.memory if mixing else 0)
 
 
 def _solve(
@@ -388,10 +389,11 @@ def complete(
         M0=None if M0 is None else as_tensor(M0, dev, dt),
     )
     name = "linrfm.complete"
-    f = _algorithm1(Observed.from_mask(mask, dev), as_tensor(Y[mask], dev, dt), which, o, name)
+    obs, y = Observed.from_mask(mask, dev), as_tensor(Y[mask], dev, dt)
+    f = _algorithm1(obs, y, which, o, name, mixing=not both)
     if both:  # Algorithm 1 on Yᵀ for the second half of every iteration
         obs_t, y_t = Observed.from_mask(mask.T, dev), as_tensor(Y.T[mask.T], dev, dt)
-        f = Alternating(f, _algorithm1(obs_t, y_t, which, o, name), memory)
+        f = Alternating(f, _algorithm1(obs_t, y_t, which, o, name, mixing=False), memory)
     out = _solve(f, o, callback, name)
     Z = f.numpy()
     side = "alternating" if both else "rows" if transposed else "columns"
