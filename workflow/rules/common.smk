@@ -81,12 +81,13 @@ def figure_overrides(fig, kind):
         out.update(
             {k: linrfm[k] for k in ("val_fraction", "split_seed") if k in linrfm}
         )
-    if fig == "fig4_threshold_vs_rank" and kind == "nets" and "net_max_steps" in c:
-        out["max_steps"] = c["net_max_steps"]  # the threshold search's step cap
+    # a figure's own caps (Figs. 3 and 4: the paper's, the others the shared defaults)
+    if kind == "nets" and "net_max_steps" in c:
+        out["max_steps"] = c["net_max_steps"]
+    if kind == "linrfm" and "linrfm_max_iter" in c:
+        out["max_iter"] = c["linrfm_max_iter"]
     if fig == "fig4_threshold_vs_rank" and "protocols" in c:
         out["protocols"] = c["protocols"]  # the searches' protocols (both by default)
-    if fig == "fig4_threshold_vs_rank" and kind == "linrfm" and "linrfm_max_iter" in c:
-        out["max_iter"] = c["linrfm_max_iter"]  # the threshold search's iteration cap
     return out
 
 
