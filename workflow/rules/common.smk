@@ -81,7 +81,7 @@ def figure_overrides(fig, kind):
         out.update(
             {k: linrfm[k] for k in ("val_fraction", "split_seed") if k in linrfm}
         )
-    # a figure's own caps (Figs. 3 and 4: the paper's, the others the shared defaults)
+    # a figure's own caps (Figs. 3, 4, 7 in the default config; else the shared ones)
     if kind == "nets" and "net_max_steps" in c:
         out["max_steps"] = c["net_max_steps"]
     if kind == "linrfm" and "linrfm_max_iter" in c:
