@@ -85,3 +85,25 @@ def test_paper_protocol_only_skips_the_honest_runs(method):
     assert only[0]["test_mse"] == pytest.approx(both[0]["test_mse"], rel=1e-9)
     with pytest.raises(ValueError, match="protocols must list 'paper'"):
         run_completion(method, D, D, RANK, 100, 1, {**settings, "protocols": ["honest"]})
+
+
+def test_linrfm_first_success_carries_the_last_successful_ridge_across_draws():
+    """``first_success`` (Fig. 3's default): each draw's paper search tries first the ridge of the
+    last draw that reached the target, and stops at its first success; whether a draw reaches the
+    target is what the full grid search says."""
+    draws = [Draw(80, s) for s in range(4)]
+    grid = {**LINRFM, "ridges": [1e-1, 1e-2, 1e-3, 1e-4], "protocols": ["paper"]}
+    full = run_completion_cell("linrfm_a1", D, D, RANK, draws, grid)
+    first = run_completion_cell("linrfm_a1", D, D, RANK, draws, {**grid, "first_success": True})
+    reached = [r["test_mse"] < 1e-3 for r in full]
+    assert [r["test_mse"] < 1e-3 for r in first] == reached
+    assert sum(reached) >= 2  # some draw gets to try a carried ridge
+    last = None
+    for row in first:
+        if row["test_mse"] < 1e-3:
+            if last is not None:  # the carried ridge was tried first: it is kept when it works
+                alone = run_completion(
+                    "linrfm_a1", D, D, RANK, row["n"], row["seed"], {**grid, "ridges": [last]}
+                )
+                assert (row["ridge"] == last) == (alone[0]["test_mse"] < 1e-3)
+            last = row["ridge"]

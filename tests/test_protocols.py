@@ -61,7 +61,7 @@ def test_paper_protocol_can_stop_at_the_first_ridge_that_reaches_the_target(prob
     p = problem
     grid = [1e-1, 1e-3, 1e-4, 1e-2]
     kw = dict(ridges=grid, alpha=1.0, max_iter=300, target_mse=1e-3)
-    full = paper_protocol(p.Y_obs, p.mask, p.Y_true, **kw)
+    full = paper_protocol(p.Y_obs, p.mask, p.Y_true, batch=False, **kw)  # one by one, as below
     first = paper_protocol(p.Y_obs, p.mask, p.Y_true, stop_at_success=True, **kw)
     reached = [c["ridge"] for c in full.candidates if c["selection_score"] < 1e-3]
     assert len(reached) >= 2  # a choice between successful ridges exists

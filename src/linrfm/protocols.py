@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from .result import IterationState
+from .result import IterationState, Result
 from .solvers.completion import complete
+from .solvers.grid import complete_grid, grid_applies
 from .validation import check_completion_input
 
 log = logging.getLogger("linrfm")
@@ -136,6 +137,7 @@ def paper_protocol(
     ridges: Sequence[float],
     target_mse: float = 1e-3,
     stop_at_success: bool = False,
+    batch: bool = True,
     **solver_kwargs: Any,
 ) -> Selection:
     """The paper's protocol: ridge and stopping point chosen on the test entries (~mask) of
@@ -144,21 +146,39 @@ def paper_protocol(
     With ``stop_at_success`` the ridges are tried in the given order and the grid search stops at
     the first whose run reaches ``target_mse``; that ridge is chosen (not the best of those that
     would reach it). Whether some ridge of the grid reaches the target is the same either way, so a
-    caller that needs only that (Fig. 4's threshold search) gets it for fewer runs."""
+    caller that needs only that (Fig. 4's threshold search) gets it for fewer runs.
+
+    With ``batch`` (default) and no ``stop_at_success``, the grid runs as one batched program
+    (:func:`linrfm.solvers.grid.complete_grid`, the same numbers to round-off) where the solver
+    options are ones it reproduces; ``batch=False`` runs the ridges one after another."""
     Y_obs, mask = check_completion_input(Y_obs, mask)
     Y_true = np.asarray(Y_true, dtype=float)
     if Y_true.shape != mask.shape:
         raise ValueError(f"Y_true shape {Y_true.shape} does not match mask shape {mask.shape}")
     if mask.all():
         raise ValueError("paper_protocol needs unobserved (test) entries")
+    grid = _check_grid(ridges)
+
+    def watch() -> TestErrorWatch:
+        return TestErrorWatch.on_unobserved(
+            Y_true, mask, target=target_mse, stop_below=True, keep_best=True
+        )
+
+    watches: list[TestErrorWatch] = []
+    if batch and not stop_at_success and len(grid) > 1 and grid_applies(**solver_kwargs):
+        watches = [watch() for _ in grid]
+        runs = complete_grid(Y_obs, mask, ridges=grid, callbacks=watches, **solver_kwargs)
+    else:
+        runs = []
+        for ridge in grid:
+            watches.append(watch())
+            runs.append(complete(Y_obs, mask, ridge=ridge, callback=watches[-1], **solver_kwargs))
+            if stop_at_success and watches[-1].reached:
+                break
     best: Selection | None = None
     best_mse = np.inf
     rows = []
-    for ridge in _check_grid(ridges):
-        watch = TestErrorWatch.on_unobserved(
-            Y_true, mask, target=target_mse, stop_below=True, keep_best=True
-        )
-        res = complete(Y_obs, mask, ridge=ridge, callback=watch, **solver_kwargs)
+    for ridge, watch, res in zip(grid, watches, runs, strict=False):
         rows.append(
             dict(
                 protocol="paper",
@@ -172,8 +192,6 @@ def paper_protocol(
         if best is None or watch.best_mse < best_mse:
             best_mse = watch.best_mse
             best = Selection("paper", ridge, watch.best_Z, watch.best_t)
-        if stop_at_success and watch.reached:
-            break
     assert best is not None
     best.candidates = rows
     return best
@@ -205,19 +223,25 @@ def honest_protocol(
     ridges: Sequence[float],
     val_fraction: float = 0.1,
     seed: int = 0,
+    batch: bool = True,
     **solver_kwargs: Any,
 ) -> Selection:
     """Choose the ridge on a validation split of the observed entries, refit on all of them.
-    Needs no truth; ``solver_kwargs`` go to :func:`linrfm.complete`."""
+    Needs no truth; ``solver_kwargs`` go to :func:`linrfm.complete`. With ``batch`` (default) the
+    validation runs are one batched program where the options allow (as :func:`paper_protocol`)."""
     Y_obs, mask = check_completion_input(Y_obs, mask)
     grid = _check_grid(ridges)
     if len(grid) == 1:  # nothing to choose: fit once on all observed entries
         final = complete(Y_obs, mask, ridge=grid[0], **solver_kwargs)
         return Selection("honest", grid[0], final.Z, final.n_iter, [])
     fit, val = validation_split(mask, val_fraction, seed)
+    runs: list[Result]
+    if batch and grid_applies(**solver_kwargs):
+        runs = complete_grid(Y_obs, fit, ridges=grid, **solver_kwargs)
+    else:
+        runs = [complete(Y_obs, fit, ridge=ridge, **solver_kwargs) for ridge in grid]
     rows = []
-    for ridge in grid:
-        res = complete(Y_obs, fit, ridge=ridge, **solver_kwargs)
+    for ridge, res in zip(grid, runs, strict=True):
         score = float(np.mean((res.Z[val] - Y_obs[val]) ** 2))
         rows.append(
             dict(

@@ -17,24 +17,32 @@ import torch
 
 #: padded block entries per chunk (128 MiB in float64)
 DEFAULT_CHUNK_ELEMENTS = 1 << 24
+#: ``row_chunks(pad=...)``: a chunk may always pad its smallest row by this many slots
+PAD_MIN_SLOTS = 4
 
 
 def row_chunks(
-    counts: np.ndarray, chunk_elements: int, width: int | None = None
+    counts: np.ndarray, chunk_elements: int, width: int | None = None, pad: float | None = None
 ) -> list[np.ndarray]:
     """The rows with observations, sorted by n_i and cut into chunks whose padded blocks
     (b, m, w) — m the largest n_i in the chunk, w = m or ``width`` — hold at most
-    ``chunk_elements`` entries (a chunk has at least one row). Rows with no observations are left
-    out (their prediction is zero)."""
+    ``chunk_elements`` entries (a chunk has at least one row). With ``pad``, a chunk also holds
+    only rows with n_i ≤ max(pad · n_first, n_first + PAD_MIN_SLOTS), n_first its smallest:
+    padding is bounded at the price of more chunks. Rows with no observations are left out
+    (their prediction is zero)."""
     order = np.argsort(counts, kind="stable")
     order = order[counts[order] > 0]
     chunks = []
     start = 0
     while start < order.size:
         stop = start + 1
+        first = int(counts[order[start]])
+        cap = np.inf if pad is None else max(pad * first, first + PAD_MIN_SLOTS)
         while stop < order.size:
             m = int(counts[order[stop]])  # ascending, so the last row sets the padding
             if (stop - start + 1) * m * (m if width is None else width) > chunk_elements:
+                break
+            if m > cap:
                 break
             stop += 1
         chunks.append(order[start:stop])
@@ -91,9 +99,11 @@ class Observed:
         rows, cols = np.nonzero(mask)
         return cls(rows, cols, mask.shape, device)
 
-    def padded(self, chunk_elements: int, width: int | None = None) -> Iterator[PaddedRows]:
+    def padded(
+        self, chunk_elements: int, width: int | None = None, pad: float | None = None
+    ) -> Iterator[PaddedRows]:
         """The chunks of :func:`row_chunks`, with their padded slots."""
-        for chunk in row_chunks(self.counts, chunk_elements, width):
+        for chunk in row_chunks(self.counts, chunk_elements, width, pad):
             valid, pos = padded_slots(chunk, self.counts, self.crow_np)
             cols = np.where(valid, self.cols_np[np.minimum(pos, self.n - 1)], self.d2)
             yield PaddedRows(chunk, valid, np.where(valid, pos, self.n), cols)

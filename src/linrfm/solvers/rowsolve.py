@@ -52,6 +52,7 @@ class RowSolver:
         device: torch.device,
         dtype: torch.dtype,
         chunk_elements: int = DEFAULT_CHUNK_ELEMENTS,
+        pad: float | None = None,
     ):
         obs = observed if isinstance(observed, Observed) else Observed.from_mask(observed, device)
         self.obs = obs
@@ -59,7 +60,7 @@ class RowSolver:
         self.device, self.dtype = device, dtype
         self.n = obs.n
         self.rows, self.cols = obs.rows, obs.cols
-        self.chunks = [self._make_chunk(block) for block in obs.padded(chunk_elements)]
+        self.chunks = [self._make_chunk(block) for block in obs.padded(chunk_elements, pad=pad)]
         if sum(ch.idx.shape[0] * ch.lower.numel() for ch in self.chunks) <= GATHER_CACHE_ENTRIES:
             for ch in self.chunks:
                 ch.source = self._lower_sources(ch)
@@ -109,6 +110,40 @@ class RowSolver:
             sol = spd_solve(Kss, rhs.view(b, m, 1))
             gamma[ch.pos] = sol.reshape(-1)[ch.flat_slot]
         return gamma
+
+    def solve_many(self, K: torch.Tensor, y: torch.Tensor, ridges: torch.Tensor) -> torch.Tensor:
+        """:meth:`solve` for B kernels at once: K (B, d2, d2), ridges (B,) → γ (B, n), row b the
+        solve with K[b] and ridges[b]; every chunk's B·b systems are one batched Cholesky solve."""
+        B, d = K.shape[0], K.shape[-1]
+        Kb = K.new_zeros((B, d + 1, d + 1))
+        Kb[:, :d, :d] = K
+        flat = Kb.view(B, -1)
+        gamma = K.new_zeros((B, self.n))
+        lam = ridges.to(K.dtype).view(B, 1, 1)
+        one = torch.ones((), dtype=K.dtype, device=K.device)
+        for ch in self.chunks:
+            b, m = ch.idx.shape
+            source = ch.source if ch.source is not None else self._lower_sources(ch)
+            Kss = K.new_zeros((B, b, m * m))
+            Kss[:, :, ch.lower] = flat[:, source]
+            Kss = Kss.view(B, b, m, m)  # lower triangles of K[b][S_i, S_i]
+            Kss.diagonal(dim1=-2, dim2=-1).add_(torch.where(ch.valid, lam, one))
+            rhs = torch.zeros(b * m, dtype=K.dtype, device=K.device)
+            rhs[ch.flat_slot] = y[ch.pos]
+            rhs = rhs.view(1, b, m, 1).expand(B, b, m, 1).reshape(B * b, m, 1)
+            sol = spd_solve(Kss.view(B * b, m, m), rhs)
+            gamma[:, ch.pos] = sol.view(B, b * m)[:, ch.flat_slot]
+        return gamma
+
+    def predict_many(self, gamma: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+        """:meth:`predict` for B runs: γ (B, n), K (B, d2, d2) → Z (B, d1, d2), by the same rule
+        (one batched GEMM, or one sparse–dense product per run)."""
+        d1, d2 = self.shape
+        if self.n >= DENSE_PREDICT_DENSITY * d1 * d2:
+            C = gamma.new_zeros((gamma.shape[0], d1, d2))
+            C[:, self.rows, self.cols] = gamma
+            return C @ K
+        return torch.stack([self.coefficients(g) @ k for g, k in zip(gamma, K, strict=True)])
 
     def coefficients(self, gamma: torch.Tensor) -> torch.Tensor:
         """The sparse (d1, d2) matrix C with C[i, S_i] = γ_i, in CSR layout."""

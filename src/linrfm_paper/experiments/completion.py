@@ -282,6 +282,39 @@ def run_completion(
     )
 
 
+def _cell_one_by_one(
+    method: str,
+    d1: int,
+    d2: int,
+    rank: int,
+    draws: list[Draw],
+    settings: dict[str, Any],
+    checkpoint: Checkpoint,
+    unit: dict[Draw, str],
+) -> list[dict[str, Any]]:
+    """The draws of a lin-RFM or nuclear-norm cell in turn. With lin-RFM's ``first_success``,
+    each draw's paper protocol tries first the ridge of the last draw whose paper run reached
+    the target (read from its rows, so a resumed cell replays the same order)."""
+    carry = methods.get(method, "completion").kind == "linrfm" and bool(
+        settings.get("first_success", False)
+    )
+    ridge_first = settings.get("ridge_first")
+    out: list[dict[str, Any]] = []
+    for dr in draws:
+        s = {**settings, "ridge_first": ridge_first} if carry else settings
+        rows = checkpoint.rows(
+            unit[dr],
+            lambda dr=dr, s=s: run_completion(
+                method, d1, d2, rank, dr.n, dr.seed, s, noise_std=dr.noise_std
+            ),
+        )
+        paper = next(row for row in rows if row["protocol"] == "paper")
+        if carry and float(paper["test_mse"]) < float(settings["target_mse"]):
+            ridge_first = float(paper["ridge"])
+        out.extend(rows)
+    return out
+
+
 @dataclass(frozen=True)
 class Draw:
     """One problem of a grid cell: ``n`` observed entries, data seed ``seed``, label noise σ."""
@@ -312,16 +345,7 @@ def run_completion_cell(
     checkpoint = checkpoint or Checkpoint(None, {})
     unit = {dr: f"{dr.n}:{dr.seed}:{dr.noise_std!r}" for dr in draws}
     if m.kind != "linear_net":
-        return [
-            row
-            for dr in draws
-            for row in checkpoint.rows(
-                unit[dr],
-                lambda dr=dr: run_completion(
-                    method, d1, d2, rank, dr.n, dr.seed, settings, noise_std=dr.noise_std
-                ),
-            )
-        ]
+        return _cell_one_by_one(method, d1, d2, rank, draws, settings, checkpoint, unit)
     todo = [dr for dr in draws if checkpoint.get(unit[dr]) is None]
     if todo:
         problems = [
