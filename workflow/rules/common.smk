@@ -87,7 +87,8 @@ def figure_overrides(fig, kind):
     if kind == "linrfm" and "linrfm_max_iter" in c:
         out["max_iter"] = c["linrfm_max_iter"]
     if kind == "linrfm" and c.get("linrfm_first_success", False):
-        out["first_success"] = True  # the paper protocol's ridge search (experiments/completion.py)
+        # the paper protocol's ridge search stops at its first success (experiments/completion.py)
+        out["first_success"] = True
     if fig == "fig4_threshold_vs_rank" and "protocols" in c:
         out["protocols"] = c["protocols"]  # the searches' protocols (both by default)
     return out
