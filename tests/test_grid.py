@@ -128,3 +128,25 @@ def test_row_chunks_bound_the_padding_when_asked():
     for rows in tight:
         first, m = counts[rows].min(), counts[rows].max()
         assert m <= max(1.1 * first, first + PAD_MIN_SLOTS)
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        [3.0, 1e-3, 1e-2, 1e-4],  # 3.0 fails; 1e-2 gets there first in time, 1e-3 first in order
+        [1e-2, 1e-3],  # the first ridge succeeds: nothing batched
+        [3.0, 1e-4, 5.0],  # none succeeds: every ridge runs to its own stop
+    ],
+)
+def test_first_success_search_batched_picks_as_one_after_another(problem, grid):
+    p = problem
+    kw = dict(ridges=grid, alpha=1.0, max_iter=150, tol=1e-7, stop_at_success=True)
+    batched = paper_protocol(p.Y_obs, p.mask, p.Y_true, **kw)
+    single = paper_protocol(p.Y_obs, p.mask, p.Y_true, batch=False, **kw)
+    keys = ("ridge", "n_iter", "best_iter")
+    assert [[c[k] for k in keys] for c in batched.candidates] == [
+        [c[k] for k in keys] for c in single.candidates
+    ]
+    assert batched.ridge == single.ridge and _close(batched.Z, single.Z, rtol=1e-8)
+    if grid[0] == 3.0 and len(grid) == 4:
+        assert batched.ridge == 1e-3 and len(batched.candidates) == 2

@@ -129,6 +129,32 @@ def _check_grid(ridges: Sequence[float]) -> list[float]:
     return grid
 
 
+class _FirstSuccess:
+    """Callbacks for a batched grid searched in order for its first success: run i is watched by
+    ``watches[i]`` (which stops it below the target) and is also stopped once an earlier run
+    (in grid order) has reached the target, since the search would never have tried it. The runs
+    before the first success go on to their own stops, so every run up to it ends as it would
+    have one after another."""
+
+    def __init__(self, watches: list[TestErrorWatch]):
+        self.watches = watches
+        self.first: int | None = None
+
+    def callbacks(self) -> list:
+        return [self._callback(i) for i in range(len(self.watches))]
+
+    def _callback(self, i: int):
+        def call(state: IterationState) -> bool:
+            if self.first is not None and self.first < i:
+                return True
+            stop = self.watches[i](state)
+            if self.watches[i].reached and (self.first is None or i < self.first):
+                self.first = i
+            return stop
+
+        return call
+
+
 def paper_protocol(
     Y_obs: np.ndarray,
     mask: np.ndarray,
@@ -148,9 +174,12 @@ def paper_protocol(
     would reach it). Whether some ridge of the grid reaches the target is the same either way, so a
     caller that needs only that (Fig. 4's threshold search) gets it for fewer runs.
 
-    With ``batch`` (default) and no ``stop_at_success``, the grid runs as one batched program
+    With ``batch`` (default) the grid runs as one batched program
     (:func:`linrfm.solvers.grid.complete_grid`, the same numbers to round-off) where the solver
-    options are ones it reproduces; ``batch=False`` runs the ridges one after another."""
+    options are ones it reproduces; with ``stop_at_success`` the first ridge runs alone and, when
+    it does not reach the target, the rest as one program in which a run stops once an earlier
+    ridge has reached it (the same selection as one after another). ``batch=False`` runs the
+    ridges one after another."""
     Y_obs, mask = check_completion_input(Y_obs, mask)
     Y_true = np.asarray(Y_true, dtype=float)
     if Y_true.shape != mask.shape:
@@ -165,11 +194,24 @@ def paper_protocol(
         )
 
     watches: list[TestErrorWatch] = []
-    if batch and not stop_at_success and len(grid) > 1 and grid_applies(**solver_kwargs):
+    runs: list[Result] = []
+    batched = batch and len(grid) > 1 and grid_applies(**solver_kwargs)
+    if batched and not stop_at_success:
         watches = [watch() for _ in grid]
         runs = complete_grid(Y_obs, mask, ridges=grid, callbacks=watches, **solver_kwargs)
+    elif batched:  # the first ridge alone (usually the one that last succeeded), then the rest
+        watches.append(watch())
+        runs.append(complete(Y_obs, mask, ridge=grid[0], callback=watches[0], **solver_kwargs))
+        if not watches[0].reached:
+            rest = [watch() for _ in grid[1:]]
+            cut = _FirstSuccess(rest)
+            out = complete_grid(
+                Y_obs, mask, ridges=grid[1:], callbacks=cut.callbacks(), **solver_kwargs
+            )
+            k = cut.first if cut.first is not None else len(rest) - 1
+            watches += rest[: k + 1]
+            runs += out[: k + 1]
     else:
-        runs = []
         for ridge in grid:
             watches.append(watch())
             runs.append(complete(Y_obs, mask, ridge=ridge, callback=watches[-1], **solver_kwargs))
