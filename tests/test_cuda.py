@@ -40,3 +40,14 @@ def test_batched_networks_on_cuda_equal_cpu_single_runs(problem, depth):
         cpu = deep_linear_completion(problem.Y_obs, masks[b], seed=b, device="cpu", **kw)
         assert res.n_iter == cpu.n_iter
         np.testing.assert_allclose(res.Z, cpu.Z, rtol=1e-6, atol=1e-9)
+
+
+def test_ridge_grid_on_cuda_equals_cpu_single_runs(problem):
+    """The batched ridge grid with test-error watches (the paper protocol's), on the GPU."""
+    from linrfm.protocols import paper_protocol
+
+    kw = dict(ridges=[1e-2, 1e-3, 1e-4], alpha=0.5, max_iter=200, tol=1e-9)
+    gpu = paper_protocol(problem.Y_obs, problem.mask, problem.Y_true, device="cuda", **kw)
+    cpu = paper_protocol(problem.Y_obs, problem.mask, problem.Y_true, batch=False, **kw)
+    assert gpu.ridge == cpu.ridge and gpu.n_iter == cpu.n_iter
+    np.testing.assert_allclose(gpu.Z, cpu.Z, rtol=1e-6, atol=1e-9)

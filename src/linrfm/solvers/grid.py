@@ -253,7 +253,9 @@ class _GridRuns:
             change[b],
             lambda: to_numpy(Zb),
             ridge=self.lams[r],
-            entries=lambda i, j: to_numpy(Zb[torch.as_tensor(i), torch.as_tensor(j)]),
+            entries=lambda i, j: to_numpy(
+                Zb[torch.as_tensor(i, device=Zb.device), torch.as_tensor(j, device=Zb.device)]
+            ),
         )
 
     def _result(
