@@ -70,7 +70,7 @@ def _linrfm_rows(p: CompletionProblem, alpha: float, s: dict[str, Any]) -> list[
     """The paper row and, when asked for, the honest row. Settings ``first_success`` (with
     ``ridge_first`` tried first) make the paper protocol stop at the first ridge that reaches the
     target (``paper_protocol(stop_at_success=True)``: the same success, fewer runs; Fig. 4's
-    search sets them)."""
+    search sets them, and Fig. 3's cells with ``fig3_completion_vs_n.linrfm_first_success``)."""
     kw = dict(alpha=alpha, max_iter=int(s["max_iter"]), tol=float(s.get("tol", 1e-9)))
     ridges = [float(r) for r in s["ridges"]]
     first_success = bool(s.get("first_success", False))
