@@ -3,7 +3,8 @@
 Solvers (each returns a :class:`~linrfm.result.Result`):
 
 - :func:`complete` — lin-RFM for matrix completion (Algorithm 1, SVD-free Section 4 form);
-  :func:`complete_lowrank` the same from (row, col, value) triplets, never forming the matrix
+  :func:`complete_lowrank` the same from (row, col, value) triplets, never forming the matrix;
+  :func:`complete_grid` one run per fixed ridge of a grid, as one batched program
 - :func:`sense` — lin-RFM for dense matrix sensing (Algorithm 1 as written)
 - :func:`sparse_regression` — lin-RFM for sparse linear regression (Algorithm 4)
 - :func:`deep_sense`, :func:`deep_complete` — depth-L lin-RFM (Algorithm 2)
@@ -36,6 +37,7 @@ _EXPORTS = {
     "Status": "result",
     "complete": "solvers.completion",
     "complete_lowrank": "solvers.completion",
+    "complete_grid": "solvers.grid",
     "deep_complete": "solvers.deep",
     "deep_sense": "solvers.deep",
     "irls": "solvers.irls",
@@ -54,6 +56,7 @@ if TYPE_CHECKING:  # what static tools see; at run time the names come from __ge
     from .result import History, IterationState, Result, Status
     from .solvers.completion import complete, complete_lowrank
     from .solvers.deep import deep_complete, deep_sense
+    from .solvers.grid import complete_grid
     from .solvers.irls import irls
     from .solvers.lowrank import LowRankCompletion
     from .solvers.schedule import RidgeDecay, SpectralRidge
@@ -88,6 +91,7 @@ __all__ = [
     "TestErrorWatch",
     "complete",
     "complete_lowrank",
+    "complete_grid",
     "completion_problem",
     "deep_complete",
     "deep_sense",
