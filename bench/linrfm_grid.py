@@ -13,18 +13,19 @@ a workflow job). Each configuration runs ``--repeats`` times, interleaved, and t
 from __future__ import annotations
 
 import argparse
-import csv
 import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import torch
 
 import linrfm
 from linrfm.data import completion_problem, n_from_factor
 from linrfm.solvers.grid import complete_grid
+from linrfm_paper.jobs import atomic_path
 from linrfm_paper.provenance import provenance
 
 RESULTS = Path(__file__).resolve().parent / "results" / "linrfm_grid.csv"
@@ -99,11 +100,8 @@ def main() -> None:
                     **provenance(args.device),
                 }
             )
-    args.csv.parent.mkdir(parents=True, exist_ok=True)
-    with args.csv.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    with atomic_path(args.csv) as tmp:  # a killed benchmark leaves no partial table
+        pd.DataFrame(rows).to_csv(tmp, index=False)
     print()
     print(f"written {args.csv}")
 
