@@ -105,6 +105,24 @@ def _dry_run_smoke_with(tmp_path, old, new):
     )
 
 
+def test_the_longest_jobs_are_scheduled_first(tmp_path):
+    """The default config's long cells (Figs. 3 and 7, then Fig. 4's searches) carry a higher
+    Snakemake priority than the many short jobs, so the rebuild does not end on one long job."""
+    copy_workflow(tmp_path)
+    res = subprocess.run(
+        [*SNAKEMAKE, "-n"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0, res.stderr
+    priority = {}  # rule -> the set of priorities its jobs got
+    for block in res.stdout.split("\nrule ")[1:]:
+        rule = block.split(":", 1)[0]
+        line = [ln for ln in block.splitlines() if ln.strip().startswith("priority:")]
+        priority.setdefault(rule, set()).add(int(line[0].split(":")[1]) if line else 0)
+    assert priority["fig3_run"] == priority["fig7_run"] == {2}
+    assert priority["fig4_run"] == {1}
+    assert priority["phase_transition_run"] == priority["fig2_run"] == {0}
+
+
 def test_invalid_config_is_rejected_with_a_clear_error(tmp_path):
     res = _dry_run_smoke_with(tmp_path, "protocol_shown: paper", "protocol_shown: peeking")
     assert res.returncode != 0

@@ -105,6 +105,12 @@ def method_settings(fig, method):
 # from the per-job tables that the figure's rules file lists in TABLES[<name>].
 TABLES = {}
 
+# Scheduling: Snakemake starts the ready job of highest priority first. The cells whose jobs run
+# longest (Figs. 3 and 7 at the paper's caps: up to ~2000 s each; Fig. 4's searches: up to ~500 s)
+# start before the many short ones, so a rebuild does not end with one long job beside idle cores.
+PRIORITY_LONGEST = 2
+PRIORITY_LONG = 1
+
 
 def config_name():
     """The config file(s) given on the command line, else the default config/config.yaml."""

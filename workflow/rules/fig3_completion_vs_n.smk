@@ -13,6 +13,7 @@ rule fig3_run:
         d=r"\d+",
         rank=r"\d+",
         method=methods.constraint("completion"),
+    priority: PRIORITY_LONGEST
     conda:
         "../../envs/linrfm.yaml"
     resources:

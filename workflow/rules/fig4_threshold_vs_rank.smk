@@ -17,6 +17,7 @@ rule fig4_run:
         d=r"\d+",
         rank=r"\d+",
         method=methods.constraint("completion"),
+    priority: PRIORITY_LONG
     conda:
         "../../envs/linrfm.yaml"
     resources:

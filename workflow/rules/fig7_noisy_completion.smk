@@ -15,6 +15,7 @@ rule fig7_run:
         rank=r"\d+",
         n=r"\d+",
         method=methods.constraint("completion"),
+    priority: PRIORITY_LONGEST
     conda:
         "../../envs/linrfm.yaml"
     resources:
